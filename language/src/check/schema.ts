@@ -16,6 +16,11 @@ export interface Schema {
   readonly types: ReadonlyMap<string, ObjectTypeInfo>;
   /** attributes every object has: position, visible, confidence, … */
   readonly commonAttributes: ReadonlyMap<string, Type>;
+  /**
+   * state attributes that only some types have (isOpen on openable ones):
+   * reading one on another type is a warning, since the trace may still set it
+   */
+  readonly stateAttributes?: ReadonlyMap<string, Type>;
 }
 
 /** "coffee_machine" and "CoffeeMachine" both normalise to "coffeemachine". */
@@ -23,15 +28,19 @@ export function normalizeTypeKey(name: string): string {
   return name.replace(/_/g, "").toLowerCase();
 }
 
+const normalizedIndex = new WeakMap<Schema, Map<string, ObjectTypeInfo>>();
+
 /** Finds the type a bare name denotes by the type-match rule of DESIGN.md. */
 export function findTypeByName(schema: Schema, name: string): ObjectTypeInfo | undefined {
   const exact = schema.types.get(name);
   if (exact) return exact;
-  const key = normalizeTypeKey(name);
-  for (const info of schema.types.values()) {
-    if (normalizeTypeKey(info.name) === key) return info;
+  let index = normalizedIndex.get(schema);
+  if (!index) {
+    index = new Map();
+    for (const info of schema.types.values()) index.set(normalizeTypeKey(info.name), info);
+    normalizedIndex.set(schema, index);
   }
-  return undefined;
+  return index.get(normalizeTypeKey(name));
 }
 
 /** The type of `attr` on objects of `typeName`, or undefined if it has none. */
@@ -50,5 +59,5 @@ export function extendSchema(base: Schema, extra: readonly ObjectTypeInfo[]): Sc
     const prior = types.get(t.name);
     types.set(t.name, prior ? { ...prior, attributes: new Map([...prior.attributes, ...t.attributes]) } : t);
   }
-  return { types, commonAttributes: base.commonAttributes };
+  return { ...base, types };
 }

@@ -1,0 +1,301 @@
+// Atoms: the leaves of a formula that look at the scene — comparisons,
+// relations, state predicates, Boolean signals and attributes, extension
+// predicates. Each returns a Truth with a confidence and, when the run asks
+// for atom traces, records what it saw and why.
+
+import type { AtomSource } from "../eval/atom-trace.js";
+import type { EvalContext, TermValue } from "../eval/context.js";
+import type { SceneObject } from "../eval/frame.js";
+import { insideByBoxes, onTopOfByBoxes, distance, type GeometricJudgement } from "../eval/geometry.js";
+import { F, T, U, roundConfidence, truthToValue, type Truth } from "../eval/truth.js";
+import type { ExtensionArg, ExtensionPredicate } from "../check/registry.js";
+import { formatValue, isSceneObject, type CompiledTerm, type FormulaFn } from "./compiled.js";
+
+/** Records an atom trace when requested; the caller has set ctx.conf. */
+function record(ctx: EvalContext, expr: string, truth: Truth, source: AtomSource, reason: string): void {
+  const atoms = ctx.atoms!;
+  ctx.decisive = [atoms.length];
+  atoms.push({ expr, value: truthToValue(truth), confidence: roundConfidence(ctx.conf), source, reason });
+}
+
+function unknown(ctx: EvalContext, expr: string, source: AtomSource): Truth {
+  ctx.conf = 0;
+  if (ctx.atoms !== null) record(ctx, expr, U, source, ctx.unknownReason);
+  return U;
+}
+
+// ---- comparisons -------------------------------------------------------------
+
+function valuesEqual(a: TermValue, b: TermValue): boolean {
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+  if (isSceneObject(a) && isSceneObject(b)) return a.id === b.id;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x: number, i: number) => Math.abs(x - (b[i] as number)) <= 1e-9);
+  return a === b;
+}
+
+type Ordering = (a: number, b: number) => boolean;
+const orderings: Record<string, Ordering> = {
+  "<": (a, b) => a < b,
+  "<=": (a, b) => a <= b,
+  ">": (a, b) => a > b,
+  ">=": (a, b) => a >= b,
+};
+
+/** `(eq a b)`, `(neq a b)`, `(< a b)` …; source state_equality for eq/neq, state_check otherwise. */
+export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, expr: string): FormulaFn {
+  const fa = a.fn;
+  const fb = b.fn;
+  const source: AtomSource = op === "eq" || op === "neq" ? "state_equality" : "state_check";
+  const order = orderings[op];
+  return (ctx) => {
+    const va = fa(ctx);
+    const ca = ctx.conf;
+    if (va === undefined) return unknown(ctx, expr, source);
+    const vb = fb(ctx);
+    const cb = ctx.conf;
+    if (vb === undefined) return unknown(ctx, expr, source);
+    let holds: boolean;
+    if (order) {
+      if (typeof va !== "number" || typeof vb !== "number") {
+        ctx.unknownReason = `${op} needs numbers, got ${formatValue(va)} and ${formatValue(vb)}`;
+        return unknown(ctx, expr, source);
+      }
+      holds = order(va, vb);
+    } else holds = valuesEqual(va, vb) === (op === "eq");
+    const truth = holds ? T : F;
+    ctx.conf = ca < cb ? ca : cb;
+    if (ctx.atoms !== null) record(ctx, expr, truth, source, comparisonReason(ctx, op, a, b, va, vb, holds));
+    return truth;
+  };
+}
+
+function comparisonReason(ctx: EvalContext, op: string, a: CompiledTerm, b: CompiledTerm, va: TermValue, vb: TermValue, holds: boolean): string {
+  const da = a.describe(ctx);
+  const db = b.describe(ctx);
+  const relation = op === "eq" ? "" : op === "neq" ? "not " : `${op} `;
+  if (b.literal && !a.literal) {
+    return holds
+      ? `${da} is ${formatValue(va)}, ${relation}${formatValue(vb)} as required`
+      : `${da} is ${formatValue(va)} but required ${relation}${formatValue(vb)}`;
+  }
+  if (a.literal && !b.literal) {
+    return holds
+      ? `${db} is ${formatValue(vb)}, as required`
+      : `${db} is ${formatValue(vb)}, which fails ${formatValue(va)} ${op} ${db}`;
+  }
+  return `${da} = ${formatValue(va)}, ${db} = ${formatValue(vb)}: (${op} …) is ${holds}`;
+}
+
+// ---- Boolean terms used as formulas -------------------------------------------
+
+/** A Boolean signal or attribute used as a formula (`p`, `mug.isDirty`). */
+export function booleanTermAtom(term: CompiledTerm, expr: string): FormulaFn {
+  const f = term.fn;
+  return (ctx) => {
+    const v = f(ctx);
+    if (v === true || v === false) {
+      const truth = v ? T : F;
+      if (ctx.atoms !== null) record(ctx, expr, truth, "state_check", `${term.describe(ctx)} is ${v}`);
+      return truth;
+    }
+    if (v !== undefined) ctx.unknownReason = `${term.describe(ctx)} is ${formatValue(v)}, not true or false`;
+    return unknown(ctx, expr, "state_check");
+  };
+}
+
+// ---- state predicates ------------------------------------------------------------
+
+/** `(dirty x)`, `(is_open x)`, `(filled x 'coffee)`, `(visible x)`: one state field of an object. */
+export function statePredicateAtom(field: string | "visible", x: CompiledTerm, liquid: CompiledTerm | undefined, expr: string): FormulaFn {
+  const fx = x.fn;
+  return (ctx) => {
+    const o = fx(ctx);
+    if (o === undefined) return unknown(ctx, expr, "state_check");
+    if (!isSceneObject(o)) {
+      ctx.unknownReason = `${formatValue(o)} is not an object`;
+      return unknown(ctx, expr, "state_check");
+    }
+    const conf = ctx.conf;
+    const v = field === "visible" ? o.visible : o.state[field];
+    if (typeof v !== "boolean") {
+      ctx.unknownReason = `${o.id} reports no ${field} in frame ${ctx.frame.step}`;
+      return unknown(ctx, expr, "state_check");
+    }
+    let holds = v;
+    let detail = `${o.id}.${field} is ${v}`;
+    if (liquid && v) {
+      const want = liquid.fn(ctx);
+      const have = o.state["fillLiquid"];
+      holds = have === want;
+      detail += `, fillLiquid is ${have ?? "unknown"}${holds ? "" : ` but required ${formatValue(want)}`}`;
+    }
+    const truth = holds ? T : F;
+    ctx.conf = conf;
+    if (ctx.atoms !== null) record(ctx, expr, truth, "state_check", detail);
+    return truth;
+  };
+}
+
+// ---- relations ------------------------------------------------------------------
+
+type Geometric = (a: SceneObject, b: SceneObject) => GeometricJudgement | undefined;
+
+const geometric: Record<string, Geometric> = {
+  inside: (a, b) => (a.bbox && b.bbox ? insideByBoxes(a.bbox, b.bbox) : undefined),
+  on_top_of: (a, b) => (a.bbox && b.bbox ? onTopOfByBoxes(a.bbox, b.bbox) : undefined),
+};
+
+/** Distance within which `near` holds when no edge says so. */
+export const NEAR_DEFAULT_THRESHOLD = 0.5;
+
+/**
+ * `(inside a b)`, `(on_top_of a b)`, `(near a b [d])`, `(holding agent x)`:
+ * the scene graph's edge when present; else geometry (source geometry_iou);
+ * else, when the frame states relations at all, the edge's absence is a
+ * false with the objects' confidence (closed world).
+ */
+export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, threshold: CompiledTerm | undefined, expr: string): FormulaFn {
+  const fa = a.fn;
+  const fb = b.fn;
+  return (ctx) => {
+    const oa = fa(ctx);
+    const ca = ctx.conf;
+    if (oa === undefined) return unknown(ctx, expr, "edge_relation");
+    const ob = fb(ctx);
+    const cb = ctx.conf;
+    if (ob === undefined) return unknown(ctx, expr, "edge_relation");
+    if (!isSceneObject(oa) || !isSceneObject(ob)) {
+      ctx.unknownReason = `${rel} relates objects, got ${formatValue(oa)} and ${formatValue(ob)}`;
+      return unknown(ctx, expr, "edge_relation");
+    }
+    const edge = ctx.frame.edge(rel, oa.id, ob.id);
+    if (edge !== undefined) {
+      ctx.conf = edge.confidence;
+      if (ctx.atoms !== null) record(ctx, expr, T, "edge_relation", `scene graph has ${rel}(${oa.id}, ${ob.id}) with confidence ${roundConfidence(edge.confidence)}`);
+      return T;
+    }
+    const objectsConf = ca < cb ? ca : cb;
+    if (rel === "near") return nearByDistance(ctx, oa, ob, objectsConf, threshold, expr);
+    const judge = geometric[rel]?.(oa, ob);
+    if (judge !== undefined) {
+      const truth = judge.holds ? T : F;
+      ctx.conf = objectsConf * judge.clarity;
+      if (ctx.atoms !== null) {
+        const what = rel === "inside" ? "of its box lies inside" : "of its footprint rests on";
+        record(ctx, expr, truth, "geometry_iou", `no ${rel} edge; ${Math.round(judge.measure * 100)}% ${what} ${ob.id}'s box: ${oa.id} is ${judge.holds ? "" : "not "}${rel.replace(/_/g, " ")} ${ob.id}`);
+      }
+      return truth;
+    }
+    if (!ctx.frame.hasEdges()) {
+      ctx.unknownReason = `frame ${ctx.frame.step} states no relations and ${oa.bbox ? ob.id : oa.id} has no bounding box`;
+      return unknown(ctx, expr, "edge_relation");
+    }
+    ctx.conf = objectsConf;
+    if (ctx.atoms !== null) record(ctx, expr, F, "edge_relation", `scene graph has no ${rel}(${oa.id}, ${ob.id}) edge`);
+    return F;
+  };
+}
+
+function nearByDistance(ctx: EvalContext, oa: SceneObject, ob: SceneObject, conf: number, threshold: CompiledTerm | undefined, expr: string): Truth {
+  let limit = NEAR_DEFAULT_THRESHOLD;
+  if (threshold) {
+    const t = threshold.fn(ctx);
+    if (typeof t !== "number") {
+      ctx.unknownReason = `near threshold is ${formatValue(t)}, not a number`;
+      return unknown(ctx, expr, "geometry_iou");
+    }
+    limit = t;
+  }
+  if (!oa.position || !ob.position) {
+    ctx.unknownReason = `${!oa.position ? oa.id : ob.id} has no position in frame ${ctx.frame.step}`;
+    return unknown(ctx, expr, "geometry_iou");
+  }
+  const d = distance(oa.position, ob.position);
+  const truth = d <= limit ? T : F;
+  ctx.conf = conf;
+  if (ctx.atoms !== null) record(ctx, expr, truth, "geometry_iou", `${oa.id} is ${formatValue(d)} m from ${ob.id} (near means ≤ ${limit} m)`);
+  return truth;
+}
+
+/** `(holding x)`: the robot holds x — its isPickedUp state, else any `holding` edge to x. */
+export function holdingOneAtom(x: CompiledTerm, expr: string): FormulaFn {
+  const fx = x.fn;
+  return (ctx) => {
+    const o = fx(ctx);
+    if (o === undefined) return unknown(ctx, expr, "state_check");
+    if (!isSceneObject(o)) {
+      ctx.unknownReason = `${formatValue(o)} is not an object`;
+      return unknown(ctx, expr, "state_check");
+    }
+    const conf = ctx.conf;
+    for (const r of ctx.frame.frame.relations) {
+      if (r.rel === "holding" && r.b === o.id) {
+        ctx.conf = r.confidence;
+        if (ctx.atoms !== null) record(ctx, expr, T, "edge_relation", `scene graph has holding(${r.a}, ${o.id})`);
+        return T;
+      }
+    }
+    const picked = o.state["isPickedUp"];
+    if (typeof picked === "boolean") {
+      ctx.conf = conf;
+      const truth = picked ? T : F;
+      if (ctx.atoms !== null) record(ctx, expr, truth, "state_check", `${o.id}.isPickedUp is ${picked}`);
+      return truth;
+    }
+    ctx.unknownReason = `${o.id} reports no isPickedUp and no holding edge`;
+    return unknown(ctx, expr, "state_check");
+  };
+}
+
+// ---- extension predicates -------------------------------------------------------------
+
+/** Calls a registered predicate; a predicate that throws yields unknown, never a crash. */
+export function extensionCall(pred: ExtensionPredicate, args: readonly CompiledTerm[]): (ctx: EvalContext) => { value: boolean | number | undefined; reason: string } {
+  const fs = args.map((a) => a.fn);
+  return (ctx) => {
+    const values: ExtensionArg[] = [];
+    let conf = 1;
+    for (const f of fs) {
+      const v = f(ctx);
+      if (ctx.conf < conf) conf = ctx.conf;
+      values.push(v);
+    }
+    try {
+      const r = pred.evaluate(values, { frame: ctx.frame.frame, step: ctx.frame.step, traceKey: ctx.traceKey });
+      ctx.conf = Math.min(conf, r.confidence);
+      if (r.value === undefined) ctx.conf = 0;
+      return { value: r.value, reason: r.reason };
+    } catch (err) {
+      ctx.conf = 0;
+      return { value: undefined, reason: `${pred.name} failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
+}
+
+export function extensionAtom(pred: ExtensionPredicate, args: readonly CompiledTerm[], expr: string): FormulaFn {
+  const call = extensionCall(pred, args);
+  const source: AtomSource = `extension:${pred.name}`;
+  return (ctx) => {
+    const r = call(ctx);
+    const truth = r.value === true ? T : r.value === false ? F : U;
+    if (truth === U) ctx.conf = 0;
+    if (ctx.atoms !== null) record(ctx, expr, truth, source, r.reason);
+    return truth;
+  };
+}
+
+export function extensionTerm(pred: ExtensionPredicate, args: readonly CompiledTerm[], expr: string): CompiledTerm {
+  const call = extensionCall(pred, args);
+  return {
+    fn: (ctx) => {
+      const r = call(ctx);
+      if (typeof r.value !== "number") {
+        ctx.conf = 0;
+        ctx.unknownReason = r.reason;
+        return undefined;
+      }
+      return r.value;
+    },
+    describe: () => expr,
+  };
+}

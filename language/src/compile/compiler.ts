@@ -1,0 +1,294 @@
+// Compiles a checked program into closures, once. Defines are inlined with
+// their arguments compiled once per call site; names become per-frame
+// resolvers; every atom knows its source text for traces.
+
+import type { CheckedProgram } from "../check/checker.js";
+import { builtins, statePredicateFields } from "../check/builtins.js";
+import { normalizeTypeKey } from "../check/schema.js";
+import type { ActionPattern, Call, ConstraintForm, Expr, NameRef } from "../syntax/ast.js";
+import type { EvalContext, TermValue } from "../eval/context.js";
+import { F, T, U, type Aggregation } from "../eval/truth.js";
+import type { CompiledTerm, FormulaFn } from "./compiled.js";
+import { booleanTermAtom, comparisonAtom, extensionAtom, extensionTerm, holdingOneAtom, relationAtom, statePredicateAtom } from "./atoms.js";
+import { junction, negation, quantifier } from "./logic.js";
+import { arithmeticTerm, attributeTerm, boundObjectTerm, distanceTerm, globalNameTerm, literalTerm, signalPathTerm, slotTerm } from "./terms.js";
+import { TemporalCompiler } from "./temporal.js";
+
+/** One argument of a compiled `:action` pattern. */
+export interface PatternArgMatcher {
+  readonly name: string;
+  /** slot the matched object is bound to, for the constraint's body */
+  readonly slot: number | undefined;
+  matches(id: string, type: string | undefined): boolean;
+}
+
+export interface CompiledActionPattern {
+  readonly name: string;
+  readonly args: readonly PatternArgMatcher[];
+  readonly text: string;
+}
+
+export interface CompiledConstraint {
+  readonly form: ConstraintForm;
+  readonly formula: FormulaFn;
+  readonly action?: CompiledActionPattern;
+  /** contains future operators: settles when the trace ends */
+  readonly deferred: boolean;
+}
+
+export interface CompiledProgram {
+  readonly checked: CheckedProgram;
+  readonly aggregation: Aggregation;
+  readonly constraints: readonly CompiledConstraint[];
+  /** number of local slots the evaluation context needs */
+  readonly slotCount: number;
+  /** stateful temporal operators, stepped once per frame by the monitor */
+  readonly temporal: TemporalCompiler;
+}
+
+export interface CompileOptions {
+  readonly aggregation?: Aggregation;
+}
+
+/** What a local name stands for while compiling a body. */
+type Local =
+  /** an action argument or quantifier variable, read from a slot */
+  | { readonly kind: "term"; readonly term: CompiledTerm; readonly origin: "action" | "quantifier" }
+  /** a define parameter: the call site's argument, compiled lazily once per use kind */
+  | { kind: "arg"; readonly expr: Expr; readonly env: Env; formula?: FormulaFn; term?: CompiledTerm };
+
+type Env = ReadonlyMap<string, Local>;
+
+const constantTruth = (t: typeof T | typeof F | typeof U, conf: number): FormulaFn => (ctx) => {
+  ctx.conf = conf;
+  if (ctx.atoms !== null) ctx.decisive = [];
+  return t;
+};
+
+class Compiler {
+  private slotCount = 0;
+  private nextSlot = 0;
+  readonly temporal: TemporalCompiler;
+
+  constructor(
+    readonly checked: CheckedProgram,
+    readonly aggregation: Aggregation,
+  ) {
+    this.temporal = new TemporalCompiler(aggregation);
+  }
+
+  get slots(): number {
+    return this.slotCount;
+  }
+
+  private allocSlot(): number {
+    const s = this.nextSlot++;
+    if (this.nextSlot > this.slotCount) this.slotCount = this.nextSlot;
+    return s;
+  }
+
+  /** Source text of an expression with whitespace collapsed, as atoms show it. */
+  text(e: Expr): string {
+    return this.checked.program.text.slice(e.range.start, e.range.end).replace(/\s+/g, " ");
+  }
+
+  constraint(form: ConstraintForm): CompiledConstraint {
+    this.nextSlot = 0;
+    const firstCell = this.temporal.cells.length;
+    const env = new Map<string, Local>();
+    let action: CompiledActionPattern | undefined;
+    if (form.action && (form.type === "pre" || form.type === "post" || form.type === "causal")) {
+      action = this.actionPattern(form.action, env);
+    }
+    const formula = this.formula(form.body, env);
+    const deferred = this.temporal.deferIfFuture(firstCell);
+    return action ? { form, formula, action, deferred } : { form, formula, deferred };
+  }
+
+  private actionPattern(p: ActionPattern, env: Map<string, Local>): CompiledActionPattern {
+    const args = p.args.map((a): PatternArgMatcher => {
+      if (a.name === "_") return { name: a.name, slot: undefined, matches: () => true };
+      const slot = this.allocSlot();
+      env.set(a.name, { kind: "term", term: slotTerm(a.name, slot), origin: "action" });
+      const binding = this.checked.objects.get(a.name);
+      if (binding?.id !== undefined) {
+        const id = binding.id;
+        return { name: a.name, slot, matches: (actual) => actual === id };
+      }
+      const key = normalizeTypeKey(binding?.typeName ?? a.name);
+      return { name: a.name, slot, matches: (actual, type) => actual === a.name || (type !== undefined && normalizeTypeKey(type) === key) };
+    });
+    const text = this.checked.program.text.slice(p.range.start, p.range.end);
+    return { name: p.name, args, text };
+  }
+
+  // ---- formulas --------------------------------------------------------------
+
+  formula(e: Expr, env: Env): FormulaFn {
+    switch (e.kind) {
+      case "literal":
+        if (e.literal.type === "bool") return constantTruth(e.literal.value ? T : F, 1);
+        return booleanTermAtom(this.term(e, env), this.text(e));
+      case "name": {
+        const local = e.parts.length === 1 ? env.get(e.parts[0]!) : undefined;
+        if (local?.kind === "arg") return this.argFormula(local);
+        return booleanTermAtom(this.term(e, env), this.text(e));
+      }
+      case "quantifier": {
+        const slot = this.allocSlot();
+        const inner = new Map(env);
+        inner.set(e.variable, { kind: "term", term: slotTerm(e.variable, slot), origin: "quantifier" });
+        const body = this.formula(e.body, inner);
+        this.nextSlot--;
+        return quantifier(e.quantifier, e.typeName, slot, body, this.aggregation);
+      }
+      case "call":
+        return this.callFormula(e, env);
+      case "error":
+        return constantTruth(U, 0);
+    }
+  }
+
+  private argFormula(local: Local & { kind: "arg" }): FormulaFn {
+    if (!local.formula) local.formula = this.formula(local.expr, local.env);
+    return local.formula;
+  }
+
+  private callFormula(c: Call, env: Env): FormulaFn {
+    const define = this.checked.defines.get(c.op);
+    if (define) return this.formula(define.body, this.defineEnv(c, env));
+    const args = c.args;
+    const text = this.text(c);
+    const builtin = builtins.get(c.op);
+    if (builtin) {
+      switch (builtin.kind) {
+        case "logic":
+          if (c.op === "not") return negation(this.formula(args[0]!, env));
+          if (c.op === "implies") return junction("or", [negation(this.formula(args[0]!, env)), this.formula(args[1]!, env)], this.aggregation);
+          return junction(c.op as "and" | "or", args.map((a) => this.formula(a, env)), this.aggregation);
+        case "compare":
+          return comparisonAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), text);
+        case "relation":
+          if (c.op === "holding" && args.length === 1) return holdingOneAtom(this.term(args[0]!, env), text);
+          return relationAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), args[2] && this.term(args[2], env), text);
+        case "state": {
+          const field = c.op === "visible" ? "visible" : statePredicateFields[c.op]!;
+          return statePredicateAtom(field, this.term(args[0]!, env), args[1] && this.term(args[1], env), text);
+        }
+        case "temporal": {
+          const operandEnv = this.temporalEnv(env);
+          return this.temporal.operator(c, args.map((a) => this.formula(a, operandEnv)), text);
+        }
+        default:
+          break;
+      }
+    }
+    const ext = this.checked.registry.get(c.op);
+    if (ext && ext.result.kind === "Bool") return extensionAtom(ext, args.map((a) => this.term(a, env)), text);
+    return booleanTermAtom(this.term(c, env), text);
+  }
+
+  /**
+   * Temporal operands are evaluated on every frame, not only where the
+   * constraint's action matched: action arguments there resolve by name,
+   * as they would outside the pattern.
+   */
+  private temporalEnv(env: Env): Env {
+    const out = new Map<string, Local>();
+    for (const [name, local] of env) {
+      if (local.kind === "arg") out.set(name, { kind: "arg", expr: local.expr, env: this.temporalEnv(local.env) });
+      else if (local.origin === "action") out.set(name, { kind: "term", term: this.globalTerm(name), origin: "action" });
+      else out.set(name, local);
+    }
+    return out;
+  }
+
+  private globalTerm(name: string): CompiledTerm {
+    const binding = this.checked.objects.get(name);
+    return binding ? boundObjectTerm(name, binding.id, binding.typeName) : globalNameTerm(name);
+  }
+
+  private defineEnv(c: Call, env: Env): Env {
+    const define = this.checked.defines.get(c.op)!;
+    const inner = new Map<string, Local>();
+    define.params.forEach((p, i) => {
+      const arg = c.args[i];
+      if (arg) inner.set(p.name, { kind: "arg", expr: arg, env });
+    });
+    return inner;
+  }
+
+  // ---- terms -----------------------------------------------------------------
+
+  term(e: Expr, env: Env): CompiledTerm {
+    switch (e.kind) {
+      case "literal": {
+        const l = e.literal;
+        const value: TermValue = l.type === "duration" ? l.seconds : l.value;
+        return literalTerm(value, l.type === "sym" ? `'${l.value}` : this.text(e));
+      }
+      case "name":
+        return this.nameTerm(e, env);
+      case "call":
+        return this.callTerm(e, env);
+      case "quantifier":
+        return formulaAsTerm(this.formula(e, env), this.text(e));
+      case "error":
+        return { fn: (ctx) => ((ctx.conf = 0), (ctx.unknownReason = "unparsed expression"), undefined), describe: () => "?" };
+    }
+  }
+
+  private nameTerm(n: NameRef, env: Env): CompiledTerm {
+    const info = this.checked.names.get(n);
+    const base = n.parts[0]!;
+    if (info?.signalPath) return signalPathTerm(n.parts.join("."));
+    let baseTerm: CompiledTerm;
+    const local = env.get(base);
+    if (local?.kind === "term") baseTerm = local.term;
+    else if (local?.kind === "arg") {
+      if (!local.term) local.term = this.term(local.expr, local.env);
+      baseTerm = local.term;
+    } else baseTerm = this.globalTerm(base);
+    if (n.parts.length === 1) return baseTerm;
+    return attributeTerm(baseTerm, n.parts.slice(1).join("."));
+  }
+
+  private callTerm(c: Call, env: Env): CompiledTerm {
+    const text = this.text(c);
+    const define = this.checked.defines.get(c.op);
+    if (define) {
+      const inner = this.defineEnv(c, env);
+      const t = this.checked.types.get(define.body);
+      return t?.kind === "Bool" ? formulaAsTerm(this.formula(define.body, inner), text) : this.term(define.body, inner);
+    }
+    const builtin = builtins.get(c.op);
+    if (builtin?.kind === "arith") return arithmeticTerm(c.op, c.args.map((a) => this.term(a, env)), text);
+    if (builtin?.kind === "geometry") return distanceTerm(this.term(c.args[0]!, env), this.term(c.args[1]!, env), text);
+    const ext = this.checked.registry.get(c.op);
+    if (ext && ext.result.kind !== "Bool") return extensionTerm(ext, c.args.map((a) => this.term(a, env)), text);
+    return formulaAsTerm(this.callFormula(c, env), text);
+  }
+}
+
+/** A formula used where a value is expected (`(eq (inside a b) true)`). */
+function formulaAsTerm(f: FormulaFn, text: string): CompiledTerm {
+  return {
+    fn: (ctx: EvalContext) => {
+      const t = f(ctx);
+      if (t === U) {
+        ctx.unknownReason = `${text} is unknown`;
+        return undefined;
+      }
+      return t === T;
+    },
+    describe: () => text,
+  };
+}
+
+export function compile(checked: CheckedProgram, options: CompileOptions = {}): CompiledProgram {
+  const aggregation = options.aggregation ?? "kleene";
+  const compiler = new Compiler(checked, aggregation);
+  const constraints = checked.constraints.map((c) => compiler.constraint(c));
+  compiler.temporal.ensureSlots(compiler.slots);
+  return { checked, aggregation, constraints, slotCount: compiler.slots, temporal: compiler.temporal };
+}

@@ -1,0 +1,126 @@
+// Connectives and quantifiers over three-valued truth with confidence
+// (DESIGN.md "Semantics"). The fast paths allocate nothing; when atom traces
+// are being recorded, each connective also says which atoms decided it.
+
+import type { EvalContext } from "../eval/context.js";
+import type { SceneObject } from "../eval/frame.js";
+import { F, T, U, type Aggregation, type Truth } from "../eval/truth.js";
+import type { FormulaFn } from "./compiled.js";
+
+/**
+ * Kleene `and`: any false → false with the largest confidence among the
+ * false children; else any unknown → unknown; else true with the smallest
+ * confidence. "minmax" keeps the truth table but takes the plain minimum.
+ * `or` is the dual (swap T/F, largest/smallest).
+ */
+export function junction(kind: "and" | "or", children: readonly FormulaFn[], aggregation: Aggregation): FormulaFn {
+  const decider: Truth = kind === "and" ? F : T; // the value that decides
+  const absorbing: Truth = kind === "and" ? T : F; // the value that needs every child
+  const minmax = aggregation === "minmax";
+  const n = children.length;
+  if (n === 1) return children[0]!;
+  return (ctx) => {
+    if (ctx.atoms !== null) return junctionTraced(ctx, decider, absorbing, children, minmax, kind);
+    let decided = -1; // best confidence among deciding children
+    let sawUnknown = false;
+    let unknownConf = 1;
+    let allConf = 1; // least confidence among absorbing children (Kleene) / among all (minmax)
+    let maxConf = 0;
+    for (let i = 0; i < n; i++) {
+      const t = children[i]!(ctx);
+      const c = ctx.conf;
+      if (c < allConf && (minmax || t === absorbing)) allConf = c;
+      if (c > maxConf) maxConf = c;
+      if (t === decider) {
+        if (c > decided) decided = c;
+        if (c >= 1 && !minmax) break;
+      } else if (t === U) {
+        sawUnknown = true;
+        if (c < unknownConf) unknownConf = c;
+      }
+    }
+    if (decided >= 0) {
+      ctx.conf = minmax ? (kind === "and" ? allConf : maxConf) : decided;
+      return decider;
+    }
+    if (sawUnknown) {
+      ctx.conf = unknownConf;
+      return U;
+    }
+    ctx.conf = minmax && kind === "or" ? maxConf : allConf;
+    return absorbing;
+  };
+}
+
+function junctionTraced(ctx: EvalContext, decider: Truth, absorbing: Truth, children: readonly FormulaFn[], minmax: boolean, kind: "and" | "or"): Truth {
+  let best = -1;
+  let bestWhy: number[] = [];
+  const unknownWhy: number[] = [];
+  const allWhy: number[] = [];
+  let sawUnknown = false;
+  let unknownConf = 1;
+  let allConf = 1;
+  let maxConf = 0;
+  for (const child of children) {
+    const t = child(ctx);
+    const c = ctx.conf;
+    const why = ctx.decisive;
+    if (c < allConf && (minmax || t === absorbing)) allConf = c;
+    if (c > maxConf) maxConf = c;
+    if (t === decider) {
+      if (c > best) {
+        best = c;
+        bestWhy = why;
+      }
+    } else if (t === U) {
+      sawUnknown = true;
+      unknownWhy.push(...why);
+      if (c < unknownConf) unknownConf = c;
+    } else allWhy.push(...why);
+  }
+  if (best >= 0) {
+    ctx.conf = minmax ? (kind === "and" ? allConf : maxConf) : best;
+    ctx.decisive = bestWhy;
+    return decider;
+  }
+  if (sawUnknown) {
+    ctx.conf = unknownConf;
+    ctx.decisive = unknownWhy;
+    return U;
+  }
+  ctx.conf = minmax && kind === "or" ? maxConf : allConf;
+  ctx.decisive = allWhy;
+  return absorbing;
+}
+
+export function negation(child: FormulaFn): FormulaFn {
+  return (ctx) => {
+    const t = child(ctx);
+    return t === T ? F : t === F ? T : U;
+  };
+}
+
+/**
+ * `(forall (x T) φ)` / `(exists (x T) φ)` over the frame's objects of type T:
+ * `and` / `or` over the instances. An empty domain makes forall true and
+ * exists false, with full confidence.
+ */
+export function quantifier(kind: "forall" | "exists", typeName: string, slot: number, body: FormulaFn, aggregation: Aggregation): FormulaFn {
+  const empty: Truth = kind === "forall" ? T : F;
+  return (ctx) => {
+    const domain = ctx.frame.objectsOfType(typeName);
+    if (domain.length === 0) {
+      ctx.conf = 1;
+      if (ctx.atoms !== null) ctx.decisive = [];
+      return empty;
+    }
+    const saved = ctx.slots[slot];
+    const instances: FormulaFn[] = domain.map((o: SceneObject) => (c: EvalContext) => {
+      c.slots[slot] = o;
+      return body(c);
+    });
+    const result = junction(kind === "forall" ? "and" : "or", instances, aggregation)(ctx);
+    ctx.slots[slot] = saved;
+    return result;
+  };
+}

@@ -1,0 +1,231 @@
+// The evaluator: takes frames one at a time and returns verdicts as they
+// settle (DESIGN.md "Semantics", timing). Memory is flat in trace length:
+// it keeps the previous frame only.
+//
+// Step k takes s(k-1) to s(k) by a(k), the action recorded on frame k.
+// pre constraints matching a(k) are evaluated on s(k-1), post on s(k),
+// invariants on every state, goals on the final state, causal constraints at
+// matching actions (on s(k)) or, without :action, at the end.
+
+import type { CompiledConstraint, CompiledProgram } from "../compile/compiler.js";
+import { describeAction, explainVerdict } from "../explain/reason.js";
+import type { AtomTrace } from "./atom-trace.js";
+import { EvalContext } from "./context.js";
+import type { Frame } from "./frame.js";
+import { IndexedFrame } from "./scene-index.js";
+import { roundConfidence, statusOf } from "./truth.js";
+import type { Verdict } from "./verdict.js";
+
+export interface MonitorOptions {
+  /** θ: confidence needed for SATISFIED / VIOLATED (default 0.7) */
+  readonly threshold?: number;
+  /**
+   * which verdicts carry atom traces and reasons: "all" (default), "failures"
+   * (VIOLATED and UNCERTAIN; others re-evaluated only when needed), or "none"
+   * (fastest: statuses and confidences only)
+   */
+  readonly atoms?: "all" | "failures" | "none";
+  /** identity of the trace, handed to extension predicates */
+  readonly traceKey?: unknown;
+}
+
+export const DEFAULT_THRESHOLD = 0.7;
+
+/** Constraints grouped by when they are evaluated. */
+class Schedule {
+  readonly pre: CompiledConstraint[] = [];
+  readonly post: CompiledConstraint[] = [];
+  readonly invariants: CompiledConstraint[] = [];
+  readonly atEnd: CompiledConstraint[] = [];
+
+  add(c: CompiledConstraint): void {
+    switch (c.form.type) {
+      case "pre":
+        this.pre.push(c);
+        break;
+      case "post":
+        this.post.push(c);
+        break;
+      case "invariant":
+        this.invariants.push(c);
+        break;
+      case "goal":
+        this.atEnd.push(c);
+        break;
+      case "causal":
+        (c.action ? this.post : this.atEnd).push(c);
+        break;
+    }
+  }
+
+  get empty(): boolean {
+    return this.pre.length + this.post.length + this.invariants.length + this.atEnd.length === 0;
+  }
+}
+
+export class Monitor {
+  private readonly ctx: EvalContext;
+  private readonly threshold: number;
+  private readonly atomsMode: "all" | "failures" | "none";
+  /** constraints that settle as frames arrive */
+  private readonly streaming = new Schedule();
+  /** constraints with future operators: settled when the trace ends */
+  private readonly deferred = new Schedule();
+  /** frames kept for the deferred constraints (none when there are none) */
+  private readonly stored: IndexedFrame[] = [];
+  private readonly applied = new Set<CompiledConstraint>();
+  private previous: IndexedFrame | undefined;
+  private count = 0;
+  private finished = false;
+
+  constructor(
+    readonly program: CompiledProgram,
+    options: MonitorOptions = {},
+  ) {
+    this.ctx = new EvalContext(program.aggregation, options.traceKey);
+    for (let i = 0; i < program.slotCount; i++) this.ctx.slots.push(undefined);
+    this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    this.atomsMode = options.atoms ?? "all";
+    program.temporal.reset();
+    for (const c of program.constraints) (c.deferred ? this.deferred : this.streaming).add(c);
+  }
+
+  /** frames pushed so far */
+  get frames(): number {
+    return this.count;
+  }
+
+  /** Evaluates everything that settles at this frame. */
+  push(frame: Frame): Verdict[] {
+    if (this.finished) throw new Error("Monitor.push after finish()");
+    const current = new IndexedFrame(frame, this.count++);
+    if (!this.deferred.empty) this.stored.push(current);
+    const out: Verdict[] = [];
+    const action = frame.action && describeAction(frame.action);
+    this.runPre(this.streaming, current, this.previous, action, out);
+    this.program.temporal.step(current);
+    this.runPost(this.streaming, current, action, out);
+    this.previous = current;
+    return out;
+  }
+
+  /** Settles what only the end of the trace decides: goals, deferred constraints, SKIPs. */
+  finish(): Verdict[] {
+    if (this.finished) return [];
+    this.finished = true;
+    const out: Verdict[] = [];
+    const last = this.previous;
+    if (last) this.runAtEnd(this.streaming, last, out);
+    if (!this.deferred.empty && last) {
+      this.program.temporal.settle(this.stored);
+      let previous: IndexedFrame | undefined;
+      for (const current of this.stored) {
+        const action = current.frame.action && describeAction(current.frame.action);
+        this.runPre(this.deferred, current, previous, action, out);
+        this.runPost(this.deferred, current, action, out);
+        previous = current;
+      }
+      this.runAtEnd(this.deferred, last, out);
+    }
+    for (const c of this.program.constraints) {
+      if (!this.applied.has(c)) out.push(this.skip(c));
+    }
+    return out;
+  }
+
+  private runPre(s: Schedule, current: IndexedFrame, previous: IndexedFrame | undefined, action: string | undefined, out: Verdict[]): void {
+    if (action === undefined) return;
+    for (const c of s.pre) {
+      if (!this.matchAction(c, current, previous ?? current)) continue;
+      this.applied.add(c);
+      if (previous === undefined) {
+        out.push(this.verdictWithoutState(c, current.step, action, "no state before the first frame to check a precondition on"));
+      } else out.push(this.evaluate(c, previous, current.step, action));
+    }
+  }
+
+  private runPost(s: Schedule, current: IndexedFrame, action: string | undefined, out: Verdict[]): void {
+    if (action !== undefined) {
+      for (const c of s.post) {
+        if (!this.matchAction(c, current, current)) continue;
+        this.applied.add(c);
+        out.push(this.evaluate(c, current, current.step, action));
+      }
+    }
+    for (const c of s.invariants) {
+      this.applied.add(c);
+      out.push(this.evaluate(c, current, current.step));
+    }
+  }
+
+  private runAtEnd(s: Schedule, last: IndexedFrame, out: Verdict[]): void {
+    for (const c of s.atEnd) {
+      this.applied.add(c);
+      out.push(this.evaluate(c, last, last.step));
+    }
+  }
+
+  /** Does the frame's action match c's pattern? Binds the pattern's slots from `state`. */
+  private matchAction(c: CompiledConstraint, current: IndexedFrame, state: IndexedFrame): boolean {
+    const pattern = c.action;
+    if (!pattern) return true;
+    const action = current.frame.action!;
+    if (action.name !== pattern.name || action.args.length < pattern.args.length) return false;
+    for (let i = 0; i < pattern.args.length; i++) {
+      const id = action.args[i]!;
+      const type = (state.byId.get(id) ?? current.byId.get(id))?.type;
+      if (!pattern.args[i]!.matches(id, type)) return false;
+    }
+    for (let i = 0; i < pattern.args.length; i++) {
+      const slot = pattern.args[i]!.slot;
+      if (slot !== undefined) this.ctx.slots[slot] = state.byId.get(action.args[i]!);
+    }
+    return true;
+  }
+
+  private evaluate(c: CompiledConstraint, frame: IndexedFrame, step: number, action?: string): Verdict {
+    const ctx = this.ctx;
+    ctx.frame = frame;
+    const traced = this.atomsMode === "all";
+    ctx.atoms = traced ? [] : null;
+    let truth = c.formula(ctx);
+    let conf = ctx.conf;
+    let status = statusOf(truth, conf, this.threshold);
+    let atoms: AtomTrace[] = ctx.atoms ?? [];
+    let decisive = ctx.decisive;
+    if (!traced && this.atomsMode === "failures" && status !== "SATISFIED") {
+      ctx.atoms = atoms = [];
+      truth = c.formula(ctx);
+      conf = ctx.conf;
+      status = statusOf(truth, conf, this.threshold);
+      decisive = ctx.decisive;
+    }
+    ctx.atoms = null;
+    const reason = atoms.length > 0 || this.atomsMode !== "none" ? explainVerdict(truth, status, conf, this.threshold, atoms, decisive) : "";
+    return {
+      id: c.form.id,
+      type: c.form.type,
+      severity: c.form.severity,
+      step,
+      status,
+      confidence: roundConfidence(conf),
+      reason,
+      atoms,
+      ...(action ? { action } : {}),
+    };
+  }
+
+  private verdictWithoutState(c: CompiledConstraint, step: number, action: string, reason: string): Verdict {
+    return { id: c.form.id, type: c.form.type, severity: c.form.severity, step, status: "UNCERTAIN", confidence: 0, reason, atoms: [], action };
+  }
+
+  private skip(c: CompiledConstraint): Verdict {
+    const reason =
+      c.form.type === "goal" || c.form.type === "causal"
+        ? "the trace has no frames"
+        : c.action
+          ? `no ${c.action.text} action in the trace`
+          : "the trace has no actions";
+    return { id: c.form.id, type: c.form.type, severity: c.form.severity, step: null, status: "SKIP", confidence: 1, reason, atoms: [] };
+  }
+}

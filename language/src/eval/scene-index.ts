@@ -1,0 +1,51 @@
+// A frame indexed for evaluation: objects by id and by normalised type,
+// relation edges by (rel, a, b). Built once per frame, shared by all
+// constraints.
+
+import { normalizeTypeKey } from "../check/schema.js";
+import type { Frame, Relation, SceneObject } from "./frame.js";
+
+export class IndexedFrame {
+  readonly byId = new Map<string, SceneObject>();
+  private byType: Map<string, SceneObject[]> | undefined;
+  private edges: Map<string, Relation> | undefined;
+
+  constructor(
+    readonly frame: Frame,
+    /** 0-based index of the frame in the trace */
+    readonly step: number,
+  ) {
+    for (const o of frame.objects) this.byId.set(o.id, o);
+  }
+
+  /** objects whose type matches `name` (coffee_machine → CoffeeMachine) */
+  objectsOfType(name: string): readonly SceneObject[] {
+    if (!this.byType) {
+      this.byType = new Map();
+      for (const o of this.frame.objects) {
+        const key = normalizeTypeKey(o.type);
+        let list = this.byType.get(key);
+        if (!list) this.byType.set(key, (list = []));
+        list.push(o);
+      }
+    }
+    return this.byType.get(normalizeTypeKey(name)) ?? [];
+  }
+
+  /** the edge rel(a, b), if the scene graph has it */
+  edge(rel: string, a: string, b: string): Relation | undefined {
+    if (!this.edges) {
+      this.edges = new Map();
+      for (const r of this.frame.relations) this.edges.set(edgeKey(r.rel, r.a, r.b), r);
+    }
+    return this.edges.get(edgeKey(rel, a, b));
+  }
+
+  hasEdges(): boolean {
+    return this.frame.relations.length > 0;
+  }
+}
+
+function edgeKey(rel: string, a: string, b: string): string {
+  return rel + "\u0000" + a + "\u0000" + b;
+}

@@ -1,0 +1,560 @@
+// S-expressions to AST: recognizes the top-level forms and expressions of the
+// language ("The language" in DESIGN.md). Never throws: what it cannot
+// understand becomes a "syntax" diagnostic and, inside expressions, an
+// ErrorExpr, so later stages still see the rest of the file.
+//
+// Ranges are shared with the S-expression tree rather than copied (they are
+// immutable), which keeps parsing of large files cheap.
+
+import type { Diagnostic } from "../check/diagnostics.js";
+import { didYouMean } from "../check/suggest.js";
+import type {
+  ActionPattern,
+  AttrDecl,
+  CallOption,
+  ConstraintForm,
+  ConstraintType,
+  DefineForm,
+  ErrorExpr,
+  Expr,
+  Form,
+  ModelForm,
+  ObjectForm,
+  Param,
+  PatternArg,
+  Program,
+  Severity,
+  TaskForm,
+  TypeForm,
+} from "./ast.js";
+import { decodeString, quotedName } from "./lexer.js";
+import type { SAtom, SExpr, SList } from "./sexpr.js";
+import type { Range } from "./source.js";
+
+export const FORM_NAMES = ["task", "object", "define", "constraint", "type", "model"] as const;
+export const CONSTRAINT_TYPES: readonly ConstraintType[] = ["pre", "post", "invariant", "goal", "causal"];
+export const SEVERITIES: readonly Severity[] = ["hard", "soft"];
+export const CONSTRAINT_OPTIONS = ["type", "severity", "action", "description"] as const;
+export const TASK_OPTIONS = ["instruction", "goal"] as const;
+export const OBJECT_OPTIONS = ["id"] as const;
+export const TYPE_OPTIONS = ["attrs"] as const;
+
+/** How many values a keyword option of a call takes: `:between` 2, any other 1. */
+export function optionArity(keyword: string): number {
+  return keyword === "between" ? 2 : 1;
+}
+
+const NO_OPTIONS: readonly CallOption[] = Object.freeze([]);
+const NO_ARGS: readonly Expr[] = Object.freeze([]);
+
+/** Builds AST from S-expressions, collecting diagnostics. */
+export class FormBuilder {
+  constructor(readonly diagnostics: Diagnostic[]) {}
+
+  program(text: string, sexprs: readonly SExpr[]): Program {
+    const forms: Form[] = [];
+    for (let i = 0; i < sexprs.length; i++) {
+      const form = this.form(sexprs[i]!);
+      if (form !== undefined) forms.push(form);
+    }
+    return { text, forms };
+  }
+
+  // ---- top-level forms --------------------------------------------------------
+
+  form(e: SExpr): Form | undefined {
+    if (e.kind === "atom") {
+      this.error(e.range, `expected a form such as (constraint …) at the top level, found ${describe(e)}`);
+      return undefined;
+    }
+    const head = e.items[0];
+    if (head === undefined) {
+      this.error(e.range, `empty form (); expected one of ${formList()}`);
+      return undefined;
+    }
+    if (head.kind !== "atom" || head.token !== "symbol") {
+      this.error(head.range, `a form starts with its name (${formList()}), found ${describe(head)}`);
+      return undefined;
+    }
+    switch (head.text) {
+      case "constraint":
+        return this.constraint(e, head);
+      case "define":
+        return this.define(e, head);
+      case "object":
+        return this.object(e, head);
+      case "task":
+        return this.task(e, head);
+      case "type":
+        return this.typeForm(e, head);
+      case "model":
+        return this.model(e, head);
+      default: {
+        const suggestion = didYouMean(head.text, FORM_NAMES);
+        const hint = suggestion !== undefined ? `; did you mean '${suggestion}'?` : `; expected one of ${formList()}`;
+        this.error(head.range, `unknown form '${head.text}'${hint}`, suggestion);
+        return undefined;
+      }
+    }
+  }
+
+  private constraint(list: SList, head: SAtom): ConstraintForm | undefined {
+    const items = list.items;
+    const idAtom = items[1];
+    if (idAtom === undefined || idAtom.kind !== "atom" || (idAtom.token !== "symbol" && idAtom.token !== "number")) {
+      this.missing(head, idAtom, "a constraint needs an id: (constraint C1 … formula)");
+      return undefined;
+    }
+    let type: ConstraintType = "invariant";
+    let severity: Severity = "hard";
+    let action: ActionPattern | undefined;
+    let description: string | undefined;
+    let body: Expr | undefined;
+    const seen = new Set<string>();
+    for (let i = 2; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === "atom" && item.token === "keyword") {
+        const key = item.text.slice(1);
+        if (!this.known(item, key, CONSTRAINT_OPTIONS, "constraint")) {
+          // skip the unknown option's value, unless that is the formula (the last item)
+          const next = items[i + 1];
+          if (next !== undefined && !isKeywordAtom(next) && !(body === undefined && next.kind === "list" && i + 2 === items.length)) i++;
+          continue;
+        }
+        const value = this.optionValue(items, i);
+        if (value !== undefined) i++;
+        if (!this.once(seen, item, key) || value === undefined) continue;
+        switch (key) {
+          case "type": {
+            const t = this.choice(value, CONSTRAINT_TYPES, "constraint type");
+            if (t !== undefined) type = t;
+            break;
+          }
+          case "severity": {
+            const s = this.choice(value, SEVERITIES, "severity");
+            if (s !== undefined) severity = s;
+            break;
+          }
+          case "action":
+            action = this.actionPattern(value);
+            break;
+          case "description":
+            description = this.string(value, ":description");
+            break;
+        }
+      } else if (body === undefined) {
+        body = this.expr(item);
+      } else {
+        this.error(
+          { start: item.range.start, end: items[items.length - 1]!.range.end },
+          `constraint ${idAtom.text} has more than one formula; combine them with (and …)`,
+        );
+        break;
+      }
+    }
+    if (body === undefined) {
+      this.error(idAtom.range, `constraint ${idAtom.text} has no formula`);
+      body = this.errorAt(endOf(list));
+    }
+    return {
+      kind: "constraint",
+      range: list.range,
+      id: idAtom.text,
+      idRange: idAtom.range,
+      type,
+      severity,
+      ...(action !== undefined ? { action } : {}),
+      ...(description !== undefined ? { description } : {}),
+      body,
+    };
+  }
+
+  private define(list: SList, head: SAtom): DefineForm | undefined {
+    const items = list.items;
+    const sig = items[1];
+    if (sig === undefined || sig.kind !== "list" || !isSymbolAtom(sig.items[0])) {
+      this.missing(head, sig, "expected (define (name param…) body)");
+      return undefined;
+    }
+    const nameAtom = sig.items[0] as SAtom;
+    const params: Param[] = [];
+    for (let i = 1; i < sig.items.length; i++) {
+      const p = sig.items[i]!;
+      if (isSymbolAtom(p)) {
+        params.push({ range: p.range, name: p.text });
+      } else if (p.kind === "list" && p.items.length === 2 && isSymbolAtom(p.items[0]) && isSymbolAtom(p.items[1])) {
+        const [n, t] = p.items as [SAtom, SAtom];
+        params.push({ range: p.range, name: n.text, typeName: t.text, typeRange: t.range });
+      } else {
+        this.error(p.range, `a parameter is a name or (name Type), found ${describe(p)}`);
+      }
+    }
+    let body: Expr;
+    const bodyItem = items[2];
+    if (bodyItem === undefined) {
+      this.error(nameAtom.range, `define ${nameAtom.text} has no body`);
+      body = this.errorAt(endOf(list));
+    } else {
+      body = this.expr(bodyItem);
+      if (items.length > 3) {
+        this.error(
+          { start: items[3]!.range.start, end: items[items.length - 1]!.range.end },
+          `define ${nameAtom.text} has more than one body expression`,
+        );
+      }
+    }
+    return { kind: "define", range: list.range, name: nameAtom.text, nameRange: nameAtom.range, params, body };
+  }
+
+  private object(list: SList, head: SAtom): ObjectForm | undefined {
+    const items = list.items;
+    const nameAtom = items[1];
+    if (!isSymbolAtom(nameAtom)) {
+      this.missing(head, nameAtom, "expected (object name [Type] [:id \"…\"])");
+      return undefined;
+    }
+    let typeAtom: SAtom | undefined;
+    let id: string | undefined;
+    let idRange: Range | undefined;
+    const seen = new Set<string>();
+    for (let i = 2; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === "atom" && item.token === "keyword") {
+        const key = item.text.slice(1);
+        const value = this.optionValue(items, i);
+        if (value !== undefined) i++;
+        if (!this.known(item, key, OBJECT_OPTIONS, "object") || !this.once(seen, item, key) || value === undefined) continue;
+        id = this.string(value, ":id");
+        if (id !== undefined) idRange = value.range;
+      } else if (typeAtom === undefined && i === 2 && isSymbolAtom(item)) {
+        typeAtom = item;
+      } else {
+        this.error(item.range, `unexpected ${describe(item)} in object ${nameAtom.text}; expected (object name [Type] [:id "…"])`);
+      }
+    }
+    return {
+      kind: "object",
+      range: list.range,
+      name: nameAtom.text,
+      nameRange: nameAtom.range,
+      ...(typeAtom !== undefined ? { typeName: typeAtom.text, typeRange: typeAtom.range } : {}),
+      ...(id !== undefined ? { id, idRange: idRange! } : {}),
+    };
+  }
+
+  private task(list: SList, head: SAtom): TaskForm | undefined {
+    const items = list.items;
+    const nameAtom = items[1];
+    if (!isSymbolAtom(nameAtom)) {
+      this.missing(head, nameAtom, 'expected (task name :instruction "…" :goal "…")');
+      return undefined;
+    }
+    let instruction: string | undefined;
+    let goal: string | undefined;
+    const seen = new Set<string>();
+    for (let i = 2; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === "atom" && item.token === "keyword") {
+        const key = item.text.slice(1);
+        const value = this.optionValue(items, i);
+        if (value !== undefined) i++;
+        if (!this.known(item, key, TASK_OPTIONS, "task") || !this.once(seen, item, key) || value === undefined) continue;
+        if (key === "instruction") instruction = this.string(value, ":instruction");
+        else goal = this.string(value, ":goal");
+      } else {
+        this.error(item.range, `unexpected ${describe(item)} in task ${nameAtom.text}; expected :instruction "…" or :goal "…"`);
+      }
+    }
+    return {
+      kind: "task",
+      range: list.range,
+      name: nameAtom.text,
+      nameRange: nameAtom.range,
+      ...(instruction !== undefined ? { instruction } : {}),
+      ...(goal !== undefined ? { goal } : {}),
+    };
+  }
+
+  private typeForm(list: SList, head: SAtom): TypeForm | undefined {
+    const items = list.items;
+    const nameAtom = items[1];
+    if (!isSymbolAtom(nameAtom)) {
+      this.missing(head, nameAtom, "expected (type Name :attrs (attr Type)…)");
+      return undefined;
+    }
+    const attrs: AttrDecl[] = [];
+    let inAttrs = false;
+    for (let i = 2; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === "atom" && item.token === "keyword") {
+        const key = item.text.slice(1);
+        inAttrs = this.known(item, key, TYPE_OPTIONS, "type");
+      } else if (!inAttrs) {
+        this.error(item.range, `unexpected ${describe(item)} in type ${nameAtom.text}; attributes follow :attrs`);
+      } else if (item.kind === "list" && item.items.length === 2 && isSymbolAtom(item.items[0]) && isSymbolAtom(item.items[1])) {
+        const [n, t] = item.items as [SAtom, SAtom];
+        attrs.push({ range: item.range, name: n.text, typeText: t.text, typeRange: t.range });
+      } else {
+        this.error(item.range, "an attribute is (name Type), e.g. (mass Num) or (color Enum{red,blue}) with no spaces in the type");
+      }
+    }
+    return { kind: "type", range: list.range, name: nameAtom.text, nameRange: nameAtom.range, attrs };
+  }
+
+  private model(list: SList, head: SAtom): ModelForm | undefined {
+    const items = list.items;
+    const nameAtom = items[1];
+    const pathAtom = items[2];
+    if (!isSymbolAtom(nameAtom)) {
+      this.missing(head, nameAtom, 'expected (model name "path")');
+      return undefined;
+    }
+    if (pathAtom === undefined || pathAtom.kind !== "atom" || pathAtom.token !== "string") {
+      this.missing(nameAtom, pathAtom, `model ${nameAtom.text} needs a path: (model ${nameAtom.text} "models/weights.safetensors")`);
+      return undefined;
+    }
+    if (items.length > 3) {
+      this.error({ start: items[3]!.range.start, end: items[items.length - 1]!.range.end }, `unexpected text after the path of model ${nameAtom.text}`);
+    }
+    return {
+      kind: "model",
+      range: list.range,
+      name: nameAtom.text,
+      nameRange: nameAtom.range,
+      path: decodeString(pathAtom.text),
+      pathRange: pathAtom.range,
+    };
+  }
+
+  private actionPattern(e: SExpr): ActionPattern | undefined {
+    if (e.kind !== "list" || !isSymbolAtom(e.items[0])) {
+      this.error(e.range, "expected an action pattern such as (PutObject mug _)");
+      return undefined;
+    }
+    const name = e.items[0] as SAtom;
+    const args: PatternArg[] = [];
+    for (let i = 1; i < e.items.length; i++) {
+      const a = e.items[i]!;
+      if (isSymbolAtom(a)) args.push({ range: a.range, name: a.text });
+      else this.error(a.range, `an action pattern argument is a name or _, found ${describe(a)}`);
+    }
+    return { range: e.range, name: name.text, nameRange: name.range, args };
+  }
+
+  // ---- expressions ---------------------------------------------------------------
+
+  expr(e: SExpr): Expr {
+    return e.kind === "atom" ? this.atomExpr(e) : this.listExpr(e);
+  }
+
+  private atomExpr(a: SAtom): Expr {
+    const range = a.range;
+    switch (a.token) {
+      case "symbol": {
+        const text = a.text;
+        if (text === "true" || text === "false") return { kind: "literal", range, literal: { type: "bool", value: text === "true" } };
+        if (text.indexOf(".") < 0) return { kind: "name", range, parts: [text], partRanges: [range] };
+        return this.dottedName(a);
+      }
+      case "number": {
+        const value = Number(a.text);
+        // NaN: a malformed number, already reported by the lexer
+        if (Number.isNaN(value)) return { kind: "error", range };
+        return { kind: "literal", range, literal: { type: "num", value } };
+      }
+      case "duration": {
+        const text = a.text;
+        const ms = text.endsWith("ms");
+        const value = Number(text.slice(0, ms ? -2 : -1));
+        return { kind: "literal", range, literal: { type: "duration", seconds: ms ? value / 1000 : value, text } };
+      }
+      case "string":
+        return { kind: "literal", range, literal: { type: "str", value: decodeString(a.text) } };
+      case "quoted":
+        return { kind: "literal", range, literal: { type: "sym", value: quotedName(a.text) } };
+      case "keyword":
+        this.error(range, `unexpected option ${a.text} here; options follow an operator, as in (eventually ${a.text} … φ)`);
+        return { kind: "error", range };
+    }
+  }
+
+  private dottedName(a: SAtom): Expr {
+    const parts = a.text.split(".");
+    const partRanges: Range[] = [];
+    let offset = a.range.start;
+    for (const p of parts) {
+      if (p.length === 0) {
+        this.error(a.range, `'${a.text}' is not a name: a dotted path is name.attr with no empty parts`);
+        return { kind: "error", range: a.range };
+      }
+      partRanges.push({ start: offset, end: offset + p.length });
+      offset += p.length + 1;
+    }
+    return { kind: "name", range: a.range, parts, partRanges };
+  }
+
+  private listExpr(list: SList): Expr {
+    const items = list.items;
+    const head = items[0];
+    if (head === undefined) {
+      this.error(list.range, "empty expression (); expected (operator argument…)");
+      return { kind: "error", range: list.range };
+    }
+    if (head.kind !== "atom" || head.token !== "symbol") {
+      this.error(head.range, `expected an operator name after '(', found ${describe(head)}`);
+      return { kind: "error", range: list.range };
+    }
+    const op = head.text;
+    if (op === "forall" || op === "exists") return this.quantifier(list, head, op);
+
+    let args: Expr[] | undefined;
+    let options: CallOption[] | undefined;
+    for (let i = 1; i < items.length; i++) {
+      const item = items[i]!;
+      if (item.kind === "atom" && item.token === "keyword") {
+        const keyword = item.text.slice(1);
+        const arity = optionArity(keyword);
+        const values: Expr[] = [];
+        while (values.length < arity && i + 1 < items.length && !isKeywordAtom(items[i + 1])) values.push(this.expr(items[++i]!));
+        const end = values.length > 0 ? values[values.length - 1]!.range.end : item.range.end;
+        (options ??= []).push({ range: { start: item.range.start, end }, keyword, keywordRange: item.range, values });
+      } else {
+        (args ??= []).push(this.expr(item));
+      }
+    }
+    return { kind: "call", range: list.range, op, opRange: head.range, args: args ?? NO_ARGS, options: options ?? NO_OPTIONS };
+  }
+
+  private quantifier(list: SList, head: SAtom, quantifier: "forall" | "exists"): Expr {
+    const items = list.items;
+    const binder = items[1];
+    const bodyItem = items[2];
+    const usage = `expected (${quantifier} (x Type) body)`;
+    const body = bodyItem !== undefined ? this.expr(bodyItem) : undefined;
+    if (binder === undefined || binder.kind !== "list" || binder.items.length !== 2 || !isSymbolAtom(binder.items[0]) || !isSymbolAtom(binder.items[1])) {
+      this.error(binder?.range ?? head.range, `${usage}: the variable and its type come first, as in (${quantifier} (m Mug) …)`);
+      return { kind: "error", range: list.range };
+    }
+    if (body === undefined) {
+      this.error(head.range, `${usage}: the body is missing`);
+      return { kind: "error", range: list.range };
+    }
+    if (items.length > 3) {
+      this.error({ start: items[3]!.range.start, end: items[items.length - 1]!.range.end }, `${usage}: combine several conditions with (and …)`);
+    }
+    const [v, t] = binder.items as [SAtom, SAtom];
+    return {
+      kind: "quantifier",
+      range: list.range,
+      quantifier,
+      variable: v.text,
+      variableRange: v.range,
+      typeName: t.text,
+      typeRange: t.range,
+      body,
+    };
+  }
+
+  // ---- helpers ----------------------------------------------------------------------
+
+  private error(range: Range, message: string, suggestion?: string): void {
+    this.diagnostics.push(
+      suggestion !== undefined
+        ? { severity: "error", message, range, code: "syntax", suggestion }
+        : { severity: "error", message, range, code: "syntax" },
+    );
+  }
+
+  private errorAt(offset: number): ErrorExpr {
+    return { kind: "error", range: { start: offset, end: offset } };
+  }
+
+  /** Reports a missing or malformed required item (`found` undefined: missing). */
+  private missing(before: SExpr, found: SExpr | undefined, message: string): void {
+    this.error(found?.range ?? before.range, found === undefined ? message : `${message}; found ${describe(found)}`);
+  }
+
+  /** The value after the keyword at items[i], or undefined (reported) when there is none. */
+  private optionValue(items: readonly SExpr[], i: number): SExpr | undefined {
+    const next = items[i + 1];
+    const keyword = items[i] as SAtom;
+    if (next === undefined || isKeywordAtom(next)) {
+      this.error(keyword.range, `option ${keyword.text} needs a value`);
+      return undefined;
+    }
+    return next;
+  }
+
+  private known(keyword: SAtom, key: string, options: readonly string[], form: string): boolean {
+    if (options.includes(key)) return true;
+    const suggestion = didYouMean(key, options);
+    const hint =
+      suggestion !== undefined ? `; did you mean :${suggestion}?` : `; ${form} accepts ${options.map((o) => ":" + o).join(", ")}`;
+    this.error(keyword.range, `unknown option ${keyword.text} for ${form}${hint}`, suggestion !== undefined ? ":" + suggestion : undefined);
+    return false;
+  }
+
+  private once(seen: Set<string>, keyword: SAtom, key: string): boolean {
+    if (seen.has(key)) {
+      this.error(keyword.range, `option ${keyword.text} is given twice`);
+      return false;
+    }
+    seen.add(key);
+    return true;
+  }
+
+  private choice<T extends string>(value: SExpr, choices: readonly T[], what: string): T | undefined {
+    if (value.kind === "atom" && value.token === "symbol" && (choices as readonly string[]).includes(value.text)) return value.text as T;
+    const text = value.kind === "atom" ? (value.token === "quoted" ? quotedName(value.text) : value.text) : undefined;
+    const suggestion =
+      text === undefined ? undefined : (choices as readonly string[]).includes(text) ? text : didYouMean(text, choices);
+    const hint = suggestion !== undefined ? `did you mean '${suggestion}'?` : `expected ${orList(choices)}`;
+    this.error(value.range, `unknown ${what} ${describe(value)}; ${hint}`, suggestion);
+    return undefined;
+  }
+
+  private string(value: SExpr, option: string): string | undefined {
+    if (value.kind === "atom" && value.token === "string") return decodeString(value.text);
+    this.error(value.range, `${option} takes a string in double quotes, found ${describe(value)}`);
+    return undefined;
+  }
+}
+
+function isSymbolAtom(e: SExpr | undefined): e is SAtom {
+  return e !== undefined && e.kind === "atom" && e.token === "symbol";
+}
+
+function isKeywordAtom(e: SExpr | undefined): boolean {
+  return e !== undefined && e.kind === "atom" && e.token === "keyword";
+}
+
+/** Where a missing last item would go: just before the `)`. */
+function endOf(list: SList): number {
+  return list.closed ? list.range.end - 1 : list.range.end;
+}
+
+function describe(e: SExpr): string {
+  if (e.kind === "list") return e.items.length === 0 ? "()" : "a list";
+  const text = e.text.length > 40 ? e.text.slice(0, 37) + "…" : e.text;
+  switch (e.token) {
+    case "string":
+      return `the string ${text}`;
+    case "number":
+    case "duration":
+      return `the number ${text}`;
+    case "keyword":
+      return `the option ${text}`;
+    case "quoted":
+      return `the quoted symbol ${text}`;
+    default:
+      return `'${text}'`;
+  }
+}
+
+function orList(xs: readonly string[]): string {
+  return xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} or ${xs[xs.length - 1]}`;
+}
+
+function formList(): string {
+  return orList(FORM_NAMES.map((f) => `(${f} …)`));
+}

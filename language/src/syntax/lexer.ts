@@ -1,0 +1,399 @@
+// The .craft tokenizer: one pass over the char codes, no regular expressions,
+// no line/column bookkeeping (LineIndex computes those on demand). It never
+// throws: malformed text becomes a "syntax" diagnostic and the best token it
+// can make, so the parser always sees a complete token stream.
+
+import type { IToken, TokenType } from "chevrotain";
+import type { Diagnostic } from "../check/diagnostics.js";
+import type { SAtom } from "./sexpr.js";
+import type { Range } from "./source.js";
+import {
+  atomKindOf,
+  type AtomKind,
+  DurationToken,
+  KeywordToken,
+  LParen,
+  NumberToken,
+  QuotedToken,
+  RParen,
+  StringToken,
+  SymbolToken,
+} from "./tokens.js";
+
+/** A `;` comment, without its line break. */
+export interface Comment {
+  /** the comment's text, starting with `;` */
+  readonly text: string;
+  readonly range: Range;
+}
+
+export interface LexResult {
+  /** Chevrotain tokens; `endOffset` is inclusive, as Chevrotain expects. */
+  readonly tokens: IToken[];
+  readonly comments: Comment[];
+  readonly diagnostics: Diagnostic[];
+}
+
+// ---- character classes -------------------------------------------------------
+
+const SYMBOL_CHAR = 0;
+const SPACE = 1;
+const DELIMITER = 2; // ( ) " ;
+const CONTROL = 3;
+
+const asciiClass = new Uint8Array(128);
+for (let c = 0; c < 32; c++) asciiClass[c] = CONTROL;
+asciiClass[127] = CONTROL;
+for (const c of [9, 10, 11, 12, 13, 32]) asciiClass[c] = SPACE;
+for (const c of [40, 41, 34, 59]) asciiClass[c] = DELIMITER;
+
+/** Unicode white space outside ASCII (and the byte-order mark). */
+function isWideSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+const CH_LPAREN = 40;
+const CH_RPAREN = 41;
+const CH_QUOTE = 34;
+const CH_SEMI = 59;
+const CH_BACKSLASH = 92;
+const CH_APOS = 39;
+const CH_COLON = 58;
+const CH_PLUS = 43;
+const CH_MINUS = 45;
+const CH_DOT = 46;
+const CH_LF = 10;
+const CH_CR = 13;
+
+/** Escapes a string may contain after `\`. */
+const STRING_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", n: "\n", t: "\t", r: "\r" };
+
+/**
+ * An atom token. It is also the S-expression tree's atom (SAtom): the parser
+ * hands the very token to the tree, so a large file costs one object per atom.
+ */
+export class AtomToken implements IToken, SAtom {
+  constructor(
+    readonly image: string,
+    readonly startOffset: number,
+    /** inclusive, as Chevrotain expects */
+    readonly endOffset: number,
+    readonly tokenTypeIdx: number,
+    readonly tokenType: TokenType,
+    readonly range: Range,
+  ) {}
+
+  get kind(): "atom" {
+    return "atom";
+  }
+
+  get token(): AtomKind {
+    return atomKindOf(this.tokenTypeIdx);
+  }
+
+  get text(): string {
+    return this.image;
+  }
+}
+
+function paren(tokenType: TokenType, image: string, start: number): IToken {
+  // Only what Chevrotain's parser reads: no lines or columns (LineIndex has
+  // them), and no NaN placeholders, which V8 would box per field.
+  return { image, startOffset: start, endOffset: start, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType };
+}
+
+function atom(tokenType: TokenType, image: string, start: number, end: number): AtomToken {
+  return new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType, { start, end });
+}
+
+function syntaxError(message: string, start: number, end: number): Diagnostic {
+  return { severity: "error", message, range: { start, end }, code: "syntax" };
+}
+
+// ---- interning ------------------------------------------------------------------
+// Symbols repeat endlessly in constraint files (`and`, `mug`, `:type`); sharing
+// one string per spelling saves an allocation per atom, and later stages hash
+// each spelling once. The table is bounded and shared by all parses.
+
+const INTERN_SLOTS = 8192; // power of two
+const INTERN_MAX_LENGTH = 32;
+const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+let internCount = 0;
+
+function intern(text: string, start: number, end: number, hash: number): string {
+  const len = end - start;
+  if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
+  let slot = hash & (INTERN_SLOTS - 1);
+  for (;;) {
+    const cand = internTable[slot];
+    if (cand === undefined) break;
+    if (cand.length === len) {
+      let k = 0;
+      while (k < len && cand.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+      if (k === len) return cand;
+    }
+    slot = (slot + 1) & (INTERN_SLOTS - 1);
+  }
+  const s = text.slice(start, end);
+  // keep the table at most half full, so probes stay short
+  if (internCount < INTERN_SLOTS / 2) {
+    internTable[slot] = s;
+    internCount++;
+  }
+  return s;
+}
+
+// ---- scanner -----------------------------------------------------------------------
+
+/**
+ * Tokenizes text one top-level item at a time (a whole list, a lone atom, or
+ * a stray `)`), so a caller can parse each form while its tokens are fresh
+ * and never hold the whole file's tokens at once. Comments and diagnostics
+ * accumulate over the whole text.
+ */
+export class Scanner {
+  readonly comments: Comment[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  /** deepest list nesting seen in the last item */
+  maxDepth = 0;
+  private pos = 0;
+
+  constructor(readonly text: string) {}
+
+  /** Appends the next top-level item's tokens to `out`; false when only white space and comments were left. */
+  nextItem(out: IToken[]): boolean {
+    const text = this.text;
+    const n = text.length;
+    let i = this.pos;
+    let depth = 0;
+    let maxDepth = 0;
+    let any = false;
+
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      const cls = c < 128 ? asciiClass[c]! : isWideSpace(c) ? SPACE : SYMBOL_CHAR;
+
+      if (cls === SPACE) {
+        i++;
+        continue;
+      }
+      if (c === CH_LPAREN) {
+        out.push(paren(LParen, "(", i));
+        i++;
+        any = true;
+        if (++depth > maxDepth) maxDepth = depth;
+        continue;
+      }
+      if (c === CH_RPAREN) {
+        out.push(paren(RParen, ")", i));
+        i++;
+        any = true;
+        // a `)` at depth 0 is stray: an item of its own
+        if (depth === 0 || --depth === 0) break;
+        continue;
+      }
+      if (c === CH_SEMI) {
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === CH_LF || d === CH_CR) break;
+          j++;
+        }
+        this.comments.push({ text: text.slice(i, j), range: { start: i, end: j } });
+        i = j;
+        continue;
+      }
+      if (c === CH_QUOTE) {
+        i = lexString(text, i, out, this.diagnostics);
+        any = true;
+        if (depth === 0) break;
+        continue;
+      }
+      if (cls === CONTROL) {
+        let j = i + 1;
+        while (j < n && text.charCodeAt(j) < 128 && asciiClass[text.charCodeAt(j)] === CONTROL) j++;
+        const hex = c.toString(16).toUpperCase().padStart(4, "0");
+        this.diagnostics.push(syntaxError(`unexpected character U+${hex}`, i, j));
+        i = j;
+        continue;
+      }
+      // a word: a run of symbol characters, hashed on the way for interning
+      let hash = c;
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d < 128 ? asciiClass[d] !== SYMBOL_CHAR : isWideSpace(d)) break;
+        hash = (Math.imul(hash, 31) + d) | 0;
+        j++;
+      }
+      out.push(lexWord(text, i, j, hash, this.diagnostics));
+      i = j;
+      any = true;
+      if (depth === 0) break;
+    }
+    this.pos = i;
+    this.maxDepth = maxDepth;
+    return any;
+  }
+}
+
+/** Tokenizes the whole text. */
+export function lex(text: string): LexResult {
+  const scanner = new Scanner(text);
+  const tokens: IToken[] = [];
+  while (scanner.nextItem(tokens));
+  return { tokens, comments: scanner.comments, diagnostics: scanner.diagnostics };
+}
+
+/**
+ * A string from the `"` at `start`. Strings end at the closing quote; a line
+ * break before it leaves the string unterminated (and the rest of the file
+ * still parses). Returns the offset after the string.
+ */
+function lexString(text: string, start: number, tokens: IToken[], diagnostics: Diagnostic[]): number {
+  const n = text.length;
+  let j = start + 1;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d === CH_QUOTE) {
+      tokens.push(atom(StringToken, text.slice(start, j + 1), start, j + 1));
+      return j + 1;
+    }
+    if (d === CH_LF || d === CH_CR) break;
+    if (d === CH_BACKSLASH) {
+      // a backslash at the end of the line belongs to the (unterminated) string
+      if (j + 1 >= n) {
+        j++;
+        break;
+      }
+      const e = text.charCodeAt(j + 1);
+      if (e === CH_LF || e === CH_CR) {
+        j++;
+        break;
+      }
+      if (STRING_ESCAPES[text[j + 1]!] === undefined) {
+        // take both halves of a surrogate pair, so the message shows a whole character
+        const width = e >= 0xd800 && e <= 0xdbff && j + 2 < n ? 3 : 2;
+        diagnostics.push(
+          syntaxError(`unknown escape '${text.slice(j, j + width)}' in string (use \\" \\\\ \\n \\t \\r)`, j, j + width),
+        );
+      }
+      j += 2;
+      continue;
+    }
+    j++;
+  }
+  diagnostics.push(syntaxError("unterminated string", start, j));
+  tokens.push(atom(StringToken, text.slice(start, j), start, j));
+  return j;
+}
+
+/** Classifies a run of symbol characters [start, end). */
+function lexWord(text: string, start: number, end: number, hash: number, diagnostics: Diagnostic[]): AtomToken {
+  const c = text.charCodeAt(start);
+
+  if (c === CH_COLON) {
+    if (end - start === 1) diagnostics.push(syntaxError("expected a keyword name after ':'", start, end));
+    return atom(KeywordToken, intern(text, start, end, hash), start, end);
+  }
+
+  if (c === CH_APOS) {
+    // 'open and 'open' both denote the symbol open
+    const image = intern(text, start, end, hash);
+    const closed = end - start >= 3 && text.charCodeAt(end - 1) === CH_APOS;
+    const inner = image.slice(1, closed ? -1 : undefined);
+    if (inner.length === 0 || inner.includes("'")) {
+      diagnostics.push(syntaxError(`malformed quoted symbol ${image}; write 'name`, start, end));
+    }
+    return atom(QuotedToken, image, start, end);
+  }
+
+  // numbers: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
+  let i = start;
+  if (c === CH_PLUS || c === CH_MINUS) i++;
+  let digits = 0;
+  while (i < end && isDigit(text.charCodeAt(i))) {
+    i++;
+    digits++;
+  }
+  if (i < end && text.charCodeAt(i) === CH_DOT) {
+    const afterDot = i + 1;
+    let j = afterDot;
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+    if (digits > 0 || j > afterDot) {
+      digits += j - afterDot;
+      i = j;
+    }
+  }
+  if (digits === 0) return atom(SymbolToken, intern(text, start, end, hash), start, end);
+
+  if (i < end && (text.charCodeAt(i) | 32) === 101 /* e or E */) {
+    let j = i + 1;
+    if (j < end && (text.charCodeAt(j) === CH_PLUS || text.charCodeAt(j) === CH_MINUS)) j++;
+    const expStart = j;
+    while (j < end && isDigit(text.charCodeAt(j))) j++;
+    if (j > expStart) i = j;
+  }
+  if (i === end) return atom(NumberToken, intern(text, start, end, hash), start, end);
+
+  const rest = end - i;
+  if (
+    (rest === 1 && text.charCodeAt(i) === 115) /* s */ ||
+    (rest === 2 && text.charCodeAt(i) === 109 && text.charCodeAt(i + 1) === 115) /* ms */
+  ) {
+    return atom(DurationToken, intern(text, start, end, hash), start, end);
+  }
+
+  const image = text.slice(start, end);
+  diagnostics.push(syntaxError(`malformed number '${image}' (durations end in s or ms, e.g. 5s, 200ms)`, start, end));
+  // still a number token: the expression builder turns it into an error node
+  return atom(NumberToken, image, start, end);
+}
+
+/** The value of a string token's image: quotes removed, escapes decoded. */
+export function decodeString(image: string): string {
+  const n = image.length;
+  const close = n >= 2 && image.charCodeAt(n - 1) === CH_QUOTE && !endsWithEscape(image, n - 1) ? n - 1 : n;
+  const body = image.slice(1, close);
+  if (!body.includes("\\")) return body;
+  let out = "";
+  let k = 0;
+  while (k < body.length) {
+    const ch = body[k]!;
+    if (ch === "\\" && k + 1 < body.length) {
+      const next = body[k + 1]!;
+      out += STRING_ESCAPES[next] ?? next;
+      k += 2;
+    } else {
+      out += ch;
+      k++;
+    }
+  }
+  return out;
+}
+
+/** Whether the char before `index` is an escaping backslash (an odd run of them). */
+function endsWithEscape(image: string, index: number): boolean {
+  let count = 0;
+  for (let k = index - 1; k >= 1 && image.charCodeAt(k) === CH_BACKSLASH; k--) count++;
+  return count % 2 === 1;
+}
+
+/** The symbol a quoted token denotes: `'open` and `'open'` are both `open`. */
+export function quotedName(image: string): string {
+  return image.length >= 3 && image.endsWith("'") ? image.slice(1, -1) : image.slice(1);
+}

@@ -1,0 +1,97 @@
+// The syntax stage's entry points: text → tokens (lexer.ts) → S-expressions
+// (parser.ts) → AST (forms.ts). None of them throws; problems come back as
+// diagnostics with code "syntax", in source order.
+
+import type { IToken } from "chevrotain";
+import type { Diagnostic } from "../check/diagnostics.js";
+import type { Expr, Form, Program } from "./ast.js";
+import { FormBuilder } from "./forms.js";
+import { Scanner, type Comment } from "./lexer.js";
+import { parseTokens } from "./parser.js";
+import type { SExpr } from "./sexpr.js";
+
+export type { Comment } from "./lexer.js";
+
+export interface ParseResult {
+  readonly program: Program;
+  readonly diagnostics: Diagnostic[];
+  /** every `;` comment, in source order (the formatter keeps them) */
+  readonly comments: readonly Comment[];
+}
+
+export interface SExprResult {
+  readonly sexprs: readonly SExpr[];
+  /** lexical and bracket errors only */
+  readonly diagnostics: Diagnostic[];
+  readonly comments: readonly Comment[];
+}
+
+/** Text to S-expressions, without interpreting any form (for the formatter, folding, …). */
+export function parseSExpressions(text: string): SExprResult {
+  const scanner = new Scanner(text);
+  const tokens: IToken[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const sexprs: SExpr[] = [];
+  while (scanner.nextItem(tokens)) {
+    parseTokens(tokens, text.length, diagnostics, sexprs, scanner.maxDepth);
+    tokens.length = 0;
+  }
+  return { sexprs, diagnostics: merge(scanner.diagnostics, diagnostics), comments: scanner.comments };
+}
+
+/** Parses a .craft file. Always returns a Program, with error nodes where the text is broken. */
+export function parse(text: string): ParseResult {
+  // One top-level item at a time, from text to AST: tokens and S-expressions
+  // die young, so the garbage collector copies little more than the AST.
+  const scanner = new Scanner(text);
+  const tokens: IToken[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const builder = new FormBuilder(diagnostics);
+  const items: SExpr[] = [];
+  const forms: Form[] = [];
+  while (scanner.nextItem(tokens)) {
+    parseTokens(tokens, text.length, diagnostics, items, scanner.maxDepth);
+    tokens.length = 0;
+    for (let i = 0; i < items.length; i++) {
+      const form = builder.form(items[i]!);
+      if (form !== undefined) forms.push(form);
+    }
+    items.length = 0;
+  }
+  const program: Program = { text, forms };
+  return { program, diagnostics: sortByStart(merge(scanner.diagnostics, diagnostics)), comments: scanner.comments };
+}
+
+/**
+ * Parses one expression, e.g. the seeds' `condition_expr` strings such as
+ * `(eq machine.door 'open')`. Text after the expression is a diagnostic.
+ */
+export function parseExpression(text: string): { expr: Expr; diagnostics: Diagnostic[] } {
+  const { sexprs, diagnostics } = parseSExpressions(text);
+  const builder = new FormBuilder(diagnostics);
+  const first = sexprs[0];
+  let expr: Expr;
+  if (first === undefined) {
+    // point at the first stray text if there is some, else at the (empty) text
+    if (diagnostics.length === 0) diagnostics.push({ severity: "error", message: "expected an expression", range: { start: 0, end: text.length }, code: "syntax" });
+    expr = { kind: "error", range: { start: 0, end: text.length } };
+  } else {
+    expr = builder.expr(first);
+    if (sexprs.length > 1) {
+      const extra = { start: sexprs[1]!.range.start, end: sexprs[sexprs.length - 1]!.range.end };
+      diagnostics.push({ severity: "error", message: "unexpected text after the expression", range: extra, code: "syntax" });
+    }
+  }
+  return { expr, diagnostics: sortByStart(diagnostics) };
+}
+
+function merge(a: Diagnostic[], b: Diagnostic[]): Diagnostic[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  return a.concat(b);
+}
+
+function sortByStart(ds: Diagnostic[]): Diagnostic[] {
+  // stable: diagnostics at the same offset keep the order they were found in
+  return ds.length > 1 ? ds.sort((x, y) => x.range.start - y.range.start) : ds;
+}

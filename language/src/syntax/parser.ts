@@ -1,0 +1,175 @@
+// The S-expression parser, on Chevrotain:
+//
+//   file := (list | Atom | ')')*         a stray ')' is reported and skipped
+//   list := '(' Atom* (list Atom*)* ')'?  a missing ')' is reported at the '('
+//
+// (`list` is `'(' (list | Atom)* ')'`, written without an OR because that is
+// cheaper per token.) Both recoveries are part of the grammar rather than left
+// to Chevrotain's re-sync recovery: in an embedded-actions parser re-sync
+// drops the partly built list, and we want it kept (closed: false) so that
+// later stages still see everything that was written. The grammar accepts
+// every token sequence, so Chevrotain never has an error to recover from;
+// its recovery is left off because it costs time on every list even then.
+// Should Chevrotain report an error anyway, it becomes a diagnostic.
+
+import { EmbeddedActionsParser, type IRecognitionException, type IToken } from "chevrotain";
+import type { Diagnostic } from "../check/diagnostics.js";
+import type { AtomToken } from "./lexer.js";
+import type { SExpr, SList } from "./sexpr.js";
+import { allTokenTypes, Atom, LParen, RParen } from "./tokens.js";
+
+/** Lists nested deeper than this are reported and skipped, so recursion stays bounded. */
+export const MAX_NESTING = 200;
+
+function syntaxError(message: string, start: number, end: number): Diagnostic {
+  return { severity: "error", message, range: { start, end }, code: "syntax" };
+}
+
+class SExprParser extends EmbeddedActionsParser {
+  /** where the current parse reports unclosed and stray parentheses */
+  diagnostics: Diagnostic[] = [];
+  /** where `file` puts the top-level items it parses */
+  out: SExpr[] = [];
+  /** items of the lists being parsed, innermost last (one array for all, so each list's items array is exact-size) */
+  private stack: SExpr[] = [];
+
+  // The repeated bodies are built once, not per list: fewer closures to allocate.
+  private readonly atoms = (): void => {
+    this.stack.push(this.CONSUME(Atom) as AtomToken);
+  };
+  private readonly atoms2 = (): void => {
+    this.stack.push(this.CONSUME2(Atom) as AtomToken);
+  };
+  private readonly nested = (): void => {
+    this.stack.push(this.SUBRULE(this.list));
+    this.MANY3(this.atoms2);
+  };
+  private readonly closeParen = (): IToken => this.CONSUME(RParen);
+  private readonly topLevel = (): void => {
+    this.OR(this.topLevelAlternatives);
+  };
+  private readonly topLevelAlternatives = [
+    { ALT: () => void this.out.push(this.SUBRULE2(this.list)) },
+    { ALT: () => void this.out.push(this.CONSUME3(Atom) as AtomToken) },
+    {
+      ALT: () => {
+        const t = this.CONSUME2(RParen);
+        this.ACTION(() => this.diagnostics.push(syntaxError("unexpected ')'", t.startOffset, t.startOffset + 1)));
+      },
+    },
+  ];
+
+  constructor() {
+    super(allTokenTypes as never, { recoveryEnabled: false, maxLookahead: 1 });
+    this.performSelfAnalysis();
+    this.stack = [];
+    this.out = [];
+  }
+
+  readonly file = this.RULE("file", (): void => {
+    this.MANY(this.topLevel);
+  });
+
+  readonly list = this.RULE("list", (): SList => {
+    const open = this.CONSUME(LParen);
+    const base = this.stack.length;
+    this.MANY(this.atoms);
+    this.MANY2(this.nested);
+    const close = this.OPTION(this.closeParen);
+    return this.ACTION((): SList => {
+      const stack = this.stack;
+      const items = stack.slice(base);
+      stack.length = base;
+      const start = open.startOffset;
+      if (close !== undefined) return { kind: "list", items, range: { start, end: close.startOffset + 1 }, closed: true };
+      this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
+      const end = items.length > 0 ? items[items.length - 1]!.range.end : start + 1;
+      return { kind: "list", items, range: { start, end }, closed: false };
+    });
+  });
+}
+
+// Built once: performSelfAnalysis is far too costly to run per parse.
+let parser: SExprParser | undefined;
+
+/**
+ * Parses tokens (from the lexer) into S-expressions, appending top-level
+ * items to `out` and problems to `diagnostics`. Called once per top-level
+ * item by the parse driver, or once for a whole token stream. Never throws.
+ * `maxDepth` is the deepest nesting in `tokens`, if the caller knows it.
+ */
+export function parseTokens(
+  tokens: IToken[],
+  textLength: number,
+  diagnostics: Diagnostic[],
+  out: SExpr[],
+  maxDepth = Infinity,
+): void {
+  const input = maxDepth > MAX_NESTING ? limitNesting(tokens, diagnostics) : tokens;
+  parser ??= new SExprParser();
+  parser.diagnostics = diagnostics;
+  parser.out = out;
+  parser.input = input;
+  parser.file();
+  if (parser.errors.length > 0) for (const e of parser.errors) diagnostics.push(fromChevrotain(e, textLength));
+  parser.diagnostics = [];
+  parser.out = [];
+}
+
+/** Parses a whole token stream. */
+export function parseSExprs(tokens: IToken[], textLength: number): { sexprs: SExpr[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const sexprs: SExpr[] = [];
+  parseTokens(tokens, textLength, diagnostics, sexprs);
+  parser!.input = [];
+  return { sexprs, diagnostics };
+}
+
+function fromChevrotain(e: IRecognitionException, textLength: number): Diagnostic {
+  const t = e.token;
+  const start = Number.isFinite(t.startOffset) ? t.startOffset : textLength;
+  const end = Number.isFinite(t.endOffset) ? t.endOffset! + 1 : textLength;
+  return syntaxError(e.message, start, end);
+}
+
+/**
+ * Drops lists nested deeper than MAX_NESTING (with a diagnostic), so that the
+ * recursive stages after the lexer cannot overflow the stack.
+ */
+function limitNesting(tokens: IToken[], diagnostics: Diagnostic[]): IToken[] {
+  const lparen = LParen.tokenTypeIdx!;
+  const rparen = RParen.tokenTypeIdx!;
+  let depth = 0;
+  let i = 0;
+  for (; i < tokens.length; i++) {
+    const k = tokens[i]!.tokenTypeIdx;
+    if (k === lparen) {
+      if (++depth > MAX_NESTING) break;
+    } else if (k === rparen && depth > 0) depth--;
+  }
+  if (i === tokens.length) return tokens;
+
+  // Copy, skipping each too-deep list up to its matching ')'.
+  const kept = tokens.slice(0, i);
+  depth = MAX_NESTING;
+  for (; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.tokenTypeIdx === lparen && depth === MAX_NESTING) {
+      let inner = 0;
+      let j = i;
+      for (; j < tokens.length; j++) {
+        const k = tokens[j]!.tokenTypeIdx;
+        if (k === lparen) inner++;
+        else if (k === rparen && --inner === 0) break;
+      }
+      const end = j < tokens.length ? tokens[j]!.startOffset + 1 : tokens[tokens.length - 1]!.endOffset! + 1;
+      diagnostics.push(syntaxError(`lists nested deeper than ${MAX_NESTING} levels are not supported`, t.startOffset, end));
+      i = j;
+      continue;
+    }
+    if (t.tokenTypeIdx === lparen) depth++;
+    else if (t.tokenTypeIdx === rparen && depth > 0) depth--;
+    kept.push(t);
+  }
+  return kept;
+}

@@ -1,0 +1,68 @@
+// Reading a constraint file: parse once, check against each trace's
+// vocabulary, and render diagnostics as `file:line:col: severity: message`.
+
+import { readFile } from "node:fs/promises";
+import { check, compile, LineIndex, parse, type Aggregation, type CheckedProgram, type CompiledProgram, type Diagnostic, type PredicateRegistry, type Program, type TraceVocabulary } from "@craft/language";
+import { InputError } from "../input-error.js";
+
+export interface ConstraintFile {
+  readonly path: string;
+  readonly text: string;
+  readonly program: Program;
+  readonly lines: LineIndex;
+  /** syntax diagnostics, independent of any trace */
+  readonly syntax: readonly Diagnostic[];
+}
+
+export async function readConstraintFile(path: string): Promise<ConstraintFile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(error);
+    throw new InputError(`${path}: cannot read constraint file: ${why}`);
+  }
+  return constraintFileFromText(path, text);
+}
+
+export function constraintFileFromText(path: string, text: string): ConstraintFile {
+  const parsed = parse(text);
+  return { path, text, program: parsed.program, lines: new LineIndex(text), syntax: parsed.diagnostics };
+}
+
+export function renderDiagnostic(file: ConstraintFile, d: Diagnostic): string {
+  const p = file.lines.positionAt(d.range.start);
+  return `${file.path}:${p.line + 1}:${p.character + 1}: ${d.severity}: ${d.message}`;
+}
+
+export interface CheckedFile {
+  readonly file: ConstraintFile;
+  readonly checked: CheckedProgram;
+  readonly compiled: CompiledProgram;
+  /** warnings worth showing (errors abort) */
+  readonly warnings: readonly string[];
+}
+
+export interface CheckFileOptions {
+  readonly registry?: PredicateRegistry;
+  readonly vocabulary?: TraceVocabulary;
+  readonly aggregation?: Aggregation;
+}
+
+/** Checks and compiles a constraint file; any error is an InputError listing every error. */
+export function checkConstraintFile(file: ConstraintFile, options: CheckFileOptions = {}): CheckedFile {
+  const checked = check(file.program, {
+    ...(options.registry ? { registry: options.registry } : {}),
+    ...(options.vocabulary ? { vocabulary: options.vocabulary } : {}),
+  });
+  const all = [...file.syntax, ...checked.diagnostics].sort((a, b) => a.range.start - b.range.start);
+  const errors = all.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    const lines = errors.map((d) => renderDiagnostic(file, d));
+    throw new InputError(`${file.path}: ${errors.length} error${errors.length === 1 ? "" : "s"} in constraint file`, lines);
+  }
+  const warnings = all.filter((d) => d.severity === "warning").map((d) => renderDiagnostic(file, d));
+  const compiled = compile(checked, options.aggregation ? { aggregation: options.aggregation } : {});
+  return { file, checked, compiled, warnings };
+}

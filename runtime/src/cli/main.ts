@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// The `craft` command line. Commands return exit statuses; bad input is an
+// InputError shown as one message (plus details), never a stack trace.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { TraceError } from "../trace/trace-error.js";
+import { InputError } from "../input-error.js";
+import { runCheck, type CommandIO } from "./check-command.js";
+import { runFmt } from "./fmt-command.js";
+
+const io: CommandIO = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  stderrIsTTY: process.stderr.isTTY === true,
+  stdoutIsTTY: process.stdout.isTTY === true && !process.env["NO_COLOR"],
+};
+
+function threshold(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError("expected a number in [0, 1]");
+  return n;
+}
+
+function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command("craft")
+    .description("craft: check robot task executions against constraints")
+    .version("0.1.0")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => io.stderr(s) });
+
+  program
+    .command("check")
+    .description("check traces against constraint files")
+    .argument("<files...>", ".craft constraint files and .jsonl traces")
+    .option("--json", "print the JSON report (craft_report 1)")
+    .option("--threshold <θ>", "confidence needed for SATISFIED/VIOLATED", threshold, 0.7)
+    .addOption(new Option("--aggregation <mode>", "confidence aggregation").choices(["kleene", "minmax"]).default("kleene"))
+    .option("--shard <k/n>", "check only the k-th of n shares of the traces")
+    .option("-v, --verbose", "list every satisfied verdict")
+    .option("--no-color", "plain text output")
+    .action(async (files: string[], opts) => {
+      setExit(await runCheck(files, { ...opts, color: opts.color === false ? false : undefined }, io));
+    });
+
+  program
+    .command("fmt")
+    .description("format constraint files")
+    .argument("<files...>", ".craft files")
+    .option("-w, --write", "rewrite the files in place")
+    .option("--check", "list files that are not formatted; exit 1 if any")
+    .action(async (files: string[], opts) => {
+      setExit(await runFmt(files, opts, io));
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv);
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof InputError) {
+      io.stderr(`craft: ${error.message}\n${error.details.map((d) => `  ${d}\n`).join("")}`);
+      return 2;
+    }
+    if (error instanceof TraceError) {
+      io.stderr(`craft: ${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`craft: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 3;
+  }
+}
+
+process.exitCode = await main(process.argv);

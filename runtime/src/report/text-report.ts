@@ -1,0 +1,71 @@
+// The human-readable report: per trace, violations first (each with step,
+// confidence, reason and atom trace), then uncertain verdicts, then one line
+// per constraint that held.
+
+import { styleText } from "node:util";
+import type { Verdict } from "@craft/language";
+import type { TraceResult } from "../check/check-runner.js";
+
+type Style = Parameters<typeof styleText>[0];
+
+export interface TextReportOptions {
+  readonly color: boolean;
+  /** also list every satisfied verdict, not just a line per constraint */
+  readonly verbose?: boolean;
+}
+
+export function textReport(traces: readonly TraceResult[], options: TextReportOptions): string {
+  const paint = (style: Style, s: string) => (options.color ? styleText(style, s) : s);
+  const out: string[] = [];
+  for (const t of traces) {
+    out.push(paint("bold", `${t.trace}`) + paint("dim", ` (${t.frames} frame${t.frames === 1 ? "" : "s"})`));
+    const violated = t.results.filter((r) => r.status === "VIOLATED");
+    const hardFirst = [...violated.filter((r) => r.severity === "hard"), ...violated.filter((r) => r.severity === "soft")];
+    for (const r of hardFirst) out.push(...verdictLines(r, paint, r.severity === "hard" ? "red" : "yellow"));
+    for (const r of t.results.filter((x) => x.status === "UNCERTAIN")) out.push(...verdictLines(r, paint, "yellow"));
+    out.push(...satisfiedLines(t.results, paint, options.verbose ?? false));
+    for (const r of t.results.filter((x) => x.status === "SKIP")) out.push(`  ${paint("dim", "SKIP     ")} ${r.id} ${r.type}: ${r.reason}`);
+    const s = t.summary;
+    out.push(
+      `  ${paint("bold", "summary:")} ${s.VIOLATED} violated, ${s.UNCERTAIN} uncertain, ${s.SATISFIED} satisfied, ${s.SKIP} skipped`,
+      "",
+    );
+  }
+  return out.join("\n");
+}
+
+function verdictLines(r: Verdict, paint: (s: Style, t: string) => string, style: Style): string[] {
+  const where = r.step === null ? "" : ` at step ${r.step}`;
+  const action = r.action ? ` ${r.action}` : "";
+  const lines = [
+    `  ${paint(style, r.status.padEnd(9))} ${paint("bold", r.id)} ${r.type} ${r.severity}${where}${action}, confidence ${r.confidence}`,
+    `            ${r.reason}`,
+  ];
+  for (const a of r.atoms) {
+    const value = a.value === null ? "unknown" : String(a.value);
+    lines.push(paint("dim", `            ${a.expr} = ${value} (confidence ${a.confidence}, ${a.source}): ${a.reason}`));
+  }
+  return lines;
+}
+
+/** One line per constraint whose verdicts were all SATISFIED where it applied. */
+function satisfiedLines(results: readonly Verdict[], paint: (s: Style, t: string) => string, verbose: boolean): string[] {
+  const byId = new Map<string, Verdict[]>();
+  for (const r of results) {
+    if (r.status === "SKIP") continue;
+    let list = byId.get(r.id);
+    if (!list) byId.set(r.id, (list = []));
+    list.push(r);
+  }
+  const lines: string[] = [];
+  for (const [id, list] of byId) {
+    const ok = list.filter((r) => r.status === "SATISFIED");
+    if (ok.length === 0) continue;
+    const first = ok[0]!;
+    const minConf = Math.min(...ok.map((r) => r.confidence));
+    const steps = ok.length === 1 ? `step ${first.step}` : `${ok.length} of ${list.length} steps`;
+    lines.push(`  ${paint("green", "SATISFIED")} ${id} ${first.type} ${first.severity} at ${steps}, confidence ≥ ${minConf}`);
+    if (verbose) for (const r of ok) lines.push(paint("dim", `            step ${r.step}: ${r.reason}`));
+  }
+  return lines;
+}

@@ -1,0 +1,332 @@
+// The streaming JSONL trace reader (DESIGN.md "Traces"). A file is read in
+// chunks and split on '\n' here, one frame per line; memory stays flat in the
+// file's size. `readTraceText` runs the same line parser over a string.
+
+import { open, type FileHandle } from "node:fs/promises";
+import { StringDecoder } from "node:string_decoder";
+import type { Frame, TraceHeader } from "@craft/language";
+import {
+  EXPECT,
+  craftLineToFrame,
+  expectedError,
+  parseHeader,
+  type LineAdapter,
+  type LineContext,
+} from "./frame-schema.js";
+import { TraceError, explainJsonSyntaxError } from "./trace-error.js";
+
+export type { LineAdapter, LineContext } from "./frame-schema.js";
+export { lineError, expectedError } from "./frame-schema.js";
+export { TraceError } from "./trace-error.js";
+
+export interface ReadTraceOptions {
+  /**
+   * Readers for other line formats (e.g. an AI2THOR `event.metadata` adapter),
+   * tried in order before the native craft frame format.
+   */
+  readonly adapters?: readonly LineAdapter[];
+  /** bytes read from the file at a time (default 256 KiB) */
+  readonly chunkSize?: number;
+}
+
+export interface TraceStream {
+  /** the trace file as the caller named it */
+  readonly path: string;
+  /** the header line, when the trace has one */
+  readonly header: TraceHeader | undefined;
+  /**
+   * The frames, read as they are iterated; iterate once. Bad input throws a
+   * TraceError from the iteration, after the good frames before it; a trace
+   * with no frames throws at its end. The file closes when iteration ends.
+   */
+  readonly frames: AsyncIterable<Frame>;
+  /** frames read so far */
+  readonly frameCount: number;
+  /** bytes of the file read so far */
+  readonly bytesRead: number;
+  /** closes the file early (iterating to the end, or breaking out, closes it too) */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CHUNK = 256 * 1024;
+const LBRACE = 123;
+const BOM = 0xfeff;
+
+/**
+ * Converts one parsed line into a Frame: the first adapter in `ctx.adapters`
+ * that accepts the line reads it, else the native craft format does.
+ */
+export function lineToFrame(value: object, ctx: LineContext): Frame {
+  for (const adapter of ctx.adapters) {
+    if (adapter.accepts(value)) return adapter.toFrame(value, ctx);
+  }
+  return craftLineToFrame(value, ctx);
+}
+
+/** Parses lines one at a time: blank lines, the optional header, frames. */
+class LineParser {
+  readonly ctx: LineContext;
+  private lineNo = 0;
+  private sawFirst = false;
+  frames = 0;
+
+  constructor(file: string, options: ReadTraceOptions) {
+    this.ctx = {
+      file,
+      line: 0,
+      text: "",
+      index: 0,
+      header: undefined,
+      seenIds: new Set(),
+      adapters: options.adapters ?? [],
+    };
+  }
+
+  get header(): TraceHeader | undefined {
+    return this.ctx.header;
+  }
+
+  /** whether the first non-blank line (header or frame) has been seen */
+  get started(): boolean {
+    return this.sawFirst;
+  }
+
+  /** The frame on the next line, or undefined for a blank or header line. */
+  line(text: string): Frame | undefined {
+    const lineNo = ++this.lineNo;
+    if (text.length === 0) return undefined;
+    let first = text.charCodeAt(0);
+    if (first === BOM && lineNo === 1) {
+      text = text.slice(1);
+      first = text.charCodeAt(0);
+    }
+    if (first !== LBRACE && text.trim() === "") return undefined;
+
+    const ctx = this.ctx;
+    ctx.line = lineNo;
+    ctx.text = text;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const problem = explainJsonSyntaxError(text, error);
+      throw new TraceError({
+        file: ctx.file,
+        line: lineNo,
+        ...(problem.column !== undefined ? { column: problem.column } : {}),
+        detail: problem.detail,
+        cause: error,
+      });
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw expectedError(ctx, [], EXPECT.frame, value);
+    }
+    if (!this.sawFirst) {
+      this.sawFirst = true;
+      if (Object.prototype.hasOwnProperty.call(value, "craft_trace")) {
+        ctx.header = parseHeader(value, ctx);
+        return undefined;
+      }
+    }
+    ctx.index = this.frames;
+    const frame = lineToFrame(value, ctx);
+    const objects = frame.objects;
+    for (let i = 0; i < objects.length; i++) ctx.seenIds.add(objects[i]!.id);
+    this.frames++;
+    return frame;
+  }
+
+  /** Call at the end of input. */
+  finish(): void {
+    if (this.frames === 0) {
+      throw new TraceError({ file: this.ctx.file, detail: "trace has no frames" });
+    }
+  }
+}
+
+/** Splits text that arrives in pieces into lines ('\n'; a '\r' before it stays). */
+class LineSplitter {
+  private buf = "";
+  private pos = 0;
+  ended = false;
+
+  push(piece: string): void {
+    this.buf = this.pos === 0 ? this.buf + piece : this.buf.slice(this.pos) + piece;
+    this.pos = 0;
+  }
+
+  end(rest: string): void {
+    if (rest.length > 0) this.push(rest);
+    this.ended = true;
+  }
+
+  /** The next whole line, or undefined when more input is needed (or none is left). */
+  next(): string | undefined {
+    const buf = this.buf;
+    const pos = this.pos;
+    const nl = buf.indexOf("\n", pos);
+    if (nl >= 0) {
+      this.pos = nl + 1;
+      return buf.slice(pos, nl);
+    }
+    if (this.ended && pos < buf.length) {
+      this.pos = buf.length;
+      return buf.slice(pos);
+    }
+    return undefined;
+  }
+}
+
+/** Parses a whole trace held in memory (tests, the language server). */
+export function readTraceText(
+  text: string,
+  name: string,
+  options: ReadTraceOptions = {},
+): { header: TraceHeader | undefined; frames: Frame[] } {
+  const parser = new LineParser(name, options);
+  const lines = new LineSplitter();
+  lines.end(text);
+  const frames: Frame[] = [];
+  for (let line = lines.next(); line !== undefined; line = lines.next()) {
+    const frame = parser.line(line);
+    if (frame !== undefined) frames.push(frame);
+  }
+  parser.finish();
+  return { header: parser.header, frames };
+}
+
+function fileError(path: string, error: unknown): TraceError {
+  const code = (error as { code?: unknown } | null)?.code;
+  const why =
+    code === "ENOENT"
+      ? "no such file"
+      : code === "EISDIR"
+        ? "it is a directory, not a file"
+        : code === "EACCES" || code === "EPERM"
+          ? "permission denied"
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  return new TraceError({ file: path, detail: `cannot read trace: ${why}`, cause: error });
+}
+
+/**
+ * Opens a JSONL trace for streaming. Resolves once the header (if any) is
+ * read; rejects with a TraceError when the file cannot be read, is empty, or
+ * its first line is broken. Frames are read as `frames` is iterated.
+ */
+export async function openTrace(path: string, options: ReadTraceOptions = {}): Promise<TraceStream> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+    const info = await handle.stat().catch(async (error: unknown) => {
+      await handle.close();
+      throw error;
+    });
+    if (info.isDirectory()) {
+      await handle.close();
+      throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    }
+  } catch (error) {
+    throw fileError(path, error);
+  }
+
+  const chunk = Buffer.allocUnsafe(Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK));
+  const decoder = new StringDecoder("utf8");
+  const lines = new LineSplitter();
+  const parser = new LineParser(path, options);
+  let bytesRead = 0;
+  let closed = false;
+  let iterated = false;
+  // a frame read while looking for the header, handed out first
+  let pending: Frame | undefined;
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    await handle.close();
+  };
+
+  /** Reads the next chunk into `lines`; false at the end of the file. */
+  const fill = async (): Promise<boolean> => {
+    let n: number;
+    try {
+      ({ bytesRead: n } = await handle.read(chunk, 0, chunk.length, null));
+    } catch (error) {
+      await close();
+      throw fileError(path, error);
+    }
+    if (n === 0) {
+      lines.end(decoder.end());
+      return false;
+    }
+    bytesRead += n;
+    lines.push(decoder.write(n === chunk.length ? chunk : chunk.subarray(0, n)));
+    return true;
+  };
+
+  // read up to the first non-blank line: the header, or the first frame
+  try {
+    for (;;) {
+      const line = lines.next();
+      if (line !== undefined) {
+        pending = parser.line(line);
+        if (parser.started) break;
+        continue;
+      }
+      if (lines.ended) break;
+      await fill();
+    }
+    if (!parser.started) parser.finish(); // no frames at all
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  async function* iterate(): AsyncGenerator<Frame, void, undefined> {
+    if (iterated) throw new Error(`the frames of ${path} can be iterated only once`);
+    iterated = true;
+    try {
+      if (pending !== undefined) {
+        const first = pending;
+        pending = undefined;
+        yield first;
+      }
+      for (;;) {
+        for (let line = lines.next(); line !== undefined; line = lines.next()) {
+          const frame = parser.line(line);
+          if (frame !== undefined) yield frame;
+        }
+        if (lines.ended) break;
+        await fill();
+      }
+      parser.finish();
+    } finally {
+      await close();
+    }
+  }
+
+  return {
+    path,
+    header: parser.header,
+    frames: { [Symbol.asyncIterator]: iterate },
+    get frameCount() {
+      return parser.frames;
+    },
+    get bytesRead() {
+      return bytesRead;
+    },
+    close,
+  };
+}
+
+/** Reads a whole trace file into memory (small traces, CLI conveniences). */
+export async function readTraceFile(
+  path: string,
+  options: ReadTraceOptions = {},
+): Promise<{ header: TraceHeader | undefined; frames: Frame[] }> {
+  const stream = await openTrace(path, options);
+  const frames: Frame[] = [];
+  for await (const frame of stream.frames) frames.push(frame);
+  return { header: stream.header, frames };
+}
