@@ -5,6 +5,7 @@
 import type { CheckedProgram } from "../check/checker.js";
 import { builtins, statePredicateFields } from "../check/builtins.js";
 import { normalizeTypeKey } from "../check/schema.js";
+import { maxArity, minArity } from "../check/signature.js";
 import type { ActionPattern, Call, ConstraintForm, Expr, NameRef } from "../syntax/ast.js";
 import type { EvalContext, TermValue } from "../eval/context.js";
 import { F, T, U, type Aggregation } from "../eval/truth.js";
@@ -87,9 +88,21 @@ class Compiler {
     return s;
   }
 
-  /** Source text of an expression with whitespace collapsed, as atoms show it. */
-  text(e: Expr): string {
-    return this.checked.program.text.slice(e.range.start, e.range.end).replace(/\s+/g, " ");
+  /**
+   * Source text of an expression with whitespace collapsed, as atoms show it.
+   * Inside an inlined define, parameters read as the call's arguments:
+   * `x.isDirty` in `(clean mug)` shows as `mug.isDirty`.
+   */
+  text(e: Expr, env?: Env): string {
+    let text = this.checked.program.text.slice(e.range.start, e.range.end).replace(/\s+/g, " ");
+    if (env) {
+      for (const [name, local] of env) {
+        if (local.kind !== "arg") continue;
+        const arg = this.text(local.expr, local.env);
+        text = text.replace(new RegExp(`(?<![\\w.'])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[\\s().]|$)`, "g"), arg);
+      }
+    }
+    return text;
   }
 
   constraint(form: ConstraintForm): CompiledConstraint {
@@ -128,11 +141,11 @@ class Compiler {
     switch (e.kind) {
       case "literal":
         if (e.literal.type === "bool") return constantTruth(e.literal.value ? T : F, 1);
-        return booleanTermAtom(this.term(e, env), this.text(e));
+        return booleanTermAtom(this.term(e, env), this.text(e, env));
       case "name": {
         const local = e.parts.length === 1 ? env.get(e.parts[0]!) : undefined;
         if (local?.kind === "arg") return this.argFormula(local);
-        return booleanTermAtom(this.term(e, env), this.text(e));
+        return booleanTermAtom(this.term(e, env), this.text(e, env));
       }
       case "quantifier": {
         const slot = this.allocSlot();
@@ -145,7 +158,7 @@ class Compiler {
       case "call":
         return this.callFormula(e, env);
       case "error":
-        return constantTruth(U, 0);
+        return unknownFormula("the expression did not parse");
     }
   }
 
@@ -158,8 +171,9 @@ class Compiler {
     const define = this.checked.defines.get(c.op);
     if (define) return this.formula(define.body, this.defineEnv(c, env));
     const args = c.args;
-    const text = this.text(c);
+    const text = this.text(c, env);
     const builtin = builtins.get(c.op);
+    if (!arityOk(c, this.checked)) return unknownFormula(`${c.op} has the wrong number of arguments`);
     if (builtin) {
       switch (builtin.kind) {
         case "logic":
@@ -185,7 +199,8 @@ class Compiler {
     }
     const ext = this.checked.registry.get(c.op);
     if (ext && ext.result.kind === "Bool") return extensionAtom(ext, args.map((a) => this.term(a, env)), text);
-    return booleanTermAtom(this.term(c, env), text);
+    if (builtin || ext) return booleanTermAtom(this.term(c, env), text);
+    return unknownFormula(`${c.op} is not a predicate`);
   }
 
   /**
@@ -225,16 +240,16 @@ class Compiler {
       case "literal": {
         const l = e.literal;
         const value: TermValue = l.type === "duration" ? l.seconds : l.value;
-        return literalTerm(value, l.type === "sym" ? `'${l.value}` : this.text(e));
+        return literalTerm(value, l.type === "sym" ? `'${l.value}` : this.text(e, env));
       }
       case "name":
         return this.nameTerm(e, env);
       case "call":
         return this.callTerm(e, env);
       case "quantifier":
-        return formulaAsTerm(this.formula(e, env), this.text(e));
+        return formulaAsTerm(this.formula(e, env), this.text(e, env));
       case "error":
-        return { fn: (ctx) => ((ctx.conf = 0), (ctx.unknownReason = "unparsed expression"), undefined), describe: () => "?" };
+        return unknownTerm("the expression did not parse", "?");
     }
   }
 
@@ -254,7 +269,7 @@ class Compiler {
   }
 
   private callTerm(c: Call, env: Env): CompiledTerm {
-    const text = this.text(c);
+    const text = this.text(c, env);
     const define = this.checked.defines.get(c.op);
     if (define) {
       const inner = this.defineEnv(c, env);
@@ -262,12 +277,44 @@ class Compiler {
       return t?.kind === "Bool" ? formulaAsTerm(this.formula(define.body, inner), text) : this.term(define.body, inner);
     }
     const builtin = builtins.get(c.op);
+    if (!arityOk(c, this.checked)) return unknownTerm(`${c.op} has the wrong number of arguments`, text);
     if (builtin?.kind === "arith") return arithmeticTerm(c.op, c.args.map((a) => this.term(a, env)), text);
     if (builtin?.kind === "geometry") return distanceTerm(this.term(c.args[0]!, env), this.term(c.args[1]!, env), text);
     const ext = this.checked.registry.get(c.op);
     if (ext && ext.result.kind !== "Bool") return extensionTerm(ext, c.args.map((a) => this.term(a, env)), text);
-    return formulaAsTerm(this.callFormula(c, env), text);
+    if (builtin || ext) return formulaAsTerm(this.callFormula(c, env), text);
+    return unknownTerm(`${c.op} is not a predicate`, text);
   }
+}
+
+/** Calls the checker rejected for arity compile to unknown rather than to a crash. */
+function arityOk(c: Call, checked: CheckedProgram): boolean {
+  const sig = builtins.get(c.op) ?? checked.registry.get(c.op);
+  if (!sig) return true;
+  return c.args.length >= minArity(sig) && c.args.length <= maxArity(sig);
+}
+
+/** What a program with errors evaluates to where the error is: unknown, with why. */
+function unknownTerm(reason: string, text: string): CompiledTerm {
+  return {
+    fn: (ctx) => {
+      ctx.conf = 0;
+      ctx.unknownReason = reason;
+      return undefined;
+    },
+    describe: () => text,
+  };
+}
+
+function unknownFormula(reason: string): FormulaFn {
+  return (ctx) => {
+    ctx.conf = 0;
+    if (ctx.atoms !== null) {
+      ctx.decisive = [ctx.atoms.length];
+      ctx.atoms.push({ expr: "?", value: null, confidence: 0, source: "state_check", reason });
+    }
+    return U;
+  };
 }
 
 /** A formula used where a value is expected (`(eq (inside a b) true)`). */

@@ -18,6 +18,7 @@ import type {
   ErrorExpr,
   Expr,
   Form,
+  LiteralValue,
   ModelForm,
   ObjectForm,
   Param,
@@ -110,7 +111,7 @@ export class FormBuilder {
     let action: ActionPattern | undefined;
     let description: string | undefined;
     let body: Expr | undefined;
-    const seen = new Set<string>();
+    const seen: string[] = [];
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
@@ -163,8 +164,8 @@ export class FormBuilder {
       idRange: idAtom.range,
       type,
       severity,
-      ...(action !== undefined ? { action } : {}),
-      ...(description !== undefined ? { description } : {}),
+      action,
+      description,
       body,
     };
   }
@@ -181,7 +182,7 @@ export class FormBuilder {
     for (let i = 1; i < sig.items.length; i++) {
       const p = sig.items[i]!;
       if (isSymbolAtom(p)) {
-        params.push({ range: p.range, name: p.text });
+        params.push({ range: p.range, name: p.text, typeName: undefined, typeRange: undefined });
       } else if (p.kind === "list" && p.items.length === 2 && isSymbolAtom(p.items[0]) && isSymbolAtom(p.items[1])) {
         const [n, t] = p.items as [SAtom, SAtom];
         params.push({ range: p.range, name: n.text, typeName: t.text, typeRange: t.range });
@@ -216,7 +217,7 @@ export class FormBuilder {
     let typeAtom: SAtom | undefined;
     let id: string | undefined;
     let idRange: Range | undefined;
-    const seen = new Set<string>();
+    const seen: string[] = [];
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
@@ -237,8 +238,10 @@ export class FormBuilder {
       range: list.range,
       name: nameAtom.text,
       nameRange: nameAtom.range,
-      ...(typeAtom !== undefined ? { typeName: typeAtom.text, typeRange: typeAtom.range } : {}),
-      ...(id !== undefined ? { id, idRange: idRange! } : {}),
+      typeName: typeAtom?.text,
+      typeRange: typeAtom?.range,
+      id,
+      idRange,
     };
   }
 
@@ -251,7 +254,7 @@ export class FormBuilder {
     }
     let instruction: string | undefined;
     let goal: string | undefined;
-    const seen = new Set<string>();
+    const seen: string[] = [];
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
@@ -270,8 +273,8 @@ export class FormBuilder {
       range: list.range,
       name: nameAtom.text,
       nameRange: nameAtom.range,
-      ...(instruction !== undefined ? { instruction } : {}),
-      ...(goal !== undefined ? { goal } : {}),
+      instruction,
+      goal,
     };
   }
 
@@ -352,26 +355,22 @@ export class FormBuilder {
     switch (a.token) {
       case "symbol": {
         const text = a.text;
-        if (text === "true" || text === "false") return { kind: "literal", range, literal: { type: "bool", value: text === "true" } };
-        if (text.indexOf(".") < 0) return { kind: "name", range, parts: [text], partRanges: [range] };
+        if (text === "true") return { kind: "literal", range, literal: TRUE };
+        if (text === "false") return { kind: "literal", range, literal: FALSE };
+        if (text.indexOf(".") < 0) return { kind: "name", range, parts: singlePart(text), partRanges: [range] };
         return this.dottedName(a);
       }
       case "number": {
-        const value = Number(a.text);
-        // NaN: a malformed number, already reported by the lexer
-        if (Number.isNaN(value)) return { kind: "error", range };
-        return { kind: "literal", range, literal: { type: "num", value } };
+        const literal = literalOf(a.text, numberLiteral);
+        // undefined: a malformed number, already reported by the lexer
+        return literal !== undefined ? { kind: "literal", range, literal } : { kind: "error", range };
       }
-      case "duration": {
-        const text = a.text;
-        const ms = text.endsWith("ms");
-        const value = Number(text.slice(0, ms ? -2 : -1));
-        return { kind: "literal", range, literal: { type: "duration", seconds: ms ? value / 1000 : value, text } };
-      }
+      case "duration":
+        return { kind: "literal", range, literal: literalOf(a.text, durationLiteral)! };
       case "string":
         return { kind: "literal", range, literal: { type: "str", value: decodeString(a.text) } };
       case "quoted":
-        return { kind: "literal", range, literal: { type: "sym", value: quotedName(a.text) } };
+        return { kind: "literal", range, literal: literalOf(a.text, symLiteral)! };
       case "keyword":
         this.error(range, `unexpected option ${a.text} here; options follow an operator, as in (eventually ${a.text} … φ)`);
         return { kind: "error", range };
@@ -407,22 +406,31 @@ export class FormBuilder {
     const op = head.text;
     if (op === "forall" || op === "exists") return this.quantifier(list, head, op);
 
-    let args: Expr[] | undefined;
-    let options: CallOption[] | undefined;
+    let keywords = 0;
+    for (let i = 1; i < items.length; i++) if (isKeywordAtom(items[i])) keywords++;
+    if (keywords === 0) {
+      // the common case, with an exact-size array (these stay alive as long as the AST)
+      const n = items.length - 1;
+      const args: Expr[] = n === 0 ? (NO_ARGS as Expr[]) : new Array<Expr>(n);
+      for (let i = 0; i < n; i++) args[i] = this.expr(items[i + 1]!);
+      return { kind: "call", range: list.range, op, opRange: head.range, args, options: NO_OPTIONS };
+    }
+    const args: Expr[] = [];
+    const options: CallOption[] = [];
     for (let i = 1; i < items.length; i++) {
       const item = items[i]!;
-      if (item.kind === "atom" && item.token === "keyword") {
+      if (isKeywordAtom(item)) {
         const keyword = item.text.slice(1);
         const arity = optionArity(keyword);
         const values: Expr[] = [];
         while (values.length < arity && i + 1 < items.length && !isKeywordAtom(items[i + 1])) values.push(this.expr(items[++i]!));
         const end = values.length > 0 ? values[values.length - 1]!.range.end : item.range.end;
-        (options ??= []).push({ range: { start: item.range.start, end }, keyword, keywordRange: item.range, values });
+        options.push({ range: { start: item.range.start, end }, keyword, keywordRange: item.range, values });
       } else {
-        (args ??= []).push(this.expr(item));
+        args.push(this.expr(item));
       }
     }
-    return { kind: "call", range: list.range, op, opRange: head.range, args: args ?? NO_ARGS, options: options ?? NO_OPTIONS };
+    return { kind: "call", range: list.range, op, opRange: head.range, args: args.length > 0 ? args : NO_ARGS, options };
   }
 
   private quantifier(list: SList, head: SAtom, quantifier: "forall" | "exists"): Expr {
@@ -494,12 +502,12 @@ export class FormBuilder {
     return false;
   }
 
-  private once(seen: Set<string>, keyword: SAtom, key: string): boolean {
-    if (seen.has(key)) {
+  private once(seen: string[], keyword: SAtom, key: string): boolean {
+    if (seen.includes(key)) {
       this.error(keyword.range, `option ${keyword.text} is given twice`);
       return false;
     }
-    seen.add(key);
+    seen.push(key);
     return true;
   }
 
@@ -524,8 +532,54 @@ function isSymbolAtom(e: SExpr | undefined): e is SAtom {
   return e !== undefined && e.kind === "atom" && e.token === "symbol";
 }
 
-function isKeywordAtom(e: SExpr | undefined): boolean {
+function isKeywordAtom(e: SExpr | undefined): e is SAtom {
   return e !== undefined && e.kind === "atom" && e.token === "keyword";
+}
+
+// ---- shared immutable pieces -------------------------------------------------------
+// AST nodes are readonly, so equal literal values and name paths can be one
+// object: a large file then allocates little more than its nodes and ranges.
+
+const TRUE: LiteralValue = Object.freeze({ type: "bool", value: true });
+const FALSE: LiteralValue = Object.freeze({ type: "bool", value: false });
+const CACHE_LIMIT = 4096;
+const literalCache = new Map<string, LiteralValue | null>();
+const partsCache = new Map<string, readonly string[]>();
+
+function literalOf(text: string, make: (text: string) => LiteralValue | undefined): LiteralValue | undefined {
+  let v = literalCache.get(text);
+  if (v === undefined) {
+    v = make(text) ?? null;
+    if (literalCache.size >= CACHE_LIMIT) literalCache.clear();
+    literalCache.set(text, v);
+  }
+  return v ?? undefined;
+}
+
+function numberLiteral(text: string): LiteralValue | undefined {
+  const value = Number(text);
+  return Number.isNaN(value) ? undefined : Object.freeze({ type: "num", value });
+}
+
+function durationLiteral(text: string): LiteralValue {
+  const ms = text.endsWith("ms");
+  const value = Number(text.slice(0, ms ? -2 : -1));
+  return Object.freeze({ type: "duration", seconds: ms ? value / 1000 : value, text });
+}
+
+function symLiteral(text: string): LiteralValue {
+  return Object.freeze({ type: "sym", value: quotedName(text) });
+}
+
+/** `[name]`, shared by every reference to the same one-part name. */
+function singlePart(text: string): readonly string[] {
+  let parts = partsCache.get(text);
+  if (parts === undefined) {
+    parts = Object.freeze([text]);
+    if (partsCache.size >= CACHE_LIMIT) partsCache.clear();
+    partsCache.set(text, parts);
+  }
+  return parts;
 }
 
 /** Where a missing last item would go: just before the `)`. */

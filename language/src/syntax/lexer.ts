@@ -116,6 +116,34 @@ function paren(tokenType: TokenType, image: string, start: number): IToken {
   return { image, startOffset: start, endOffset: start, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType };
 }
 
+/** Paren tokens for one item at a time, reused from item to item. */
+class ParenPool {
+  private readonly tokens: IToken[] = [];
+  private used = 0;
+
+  constructor(
+    private readonly tokenType: TokenType,
+    private readonly image: string,
+  ) {}
+
+  reset(): void {
+    this.used = 0;
+  }
+
+  take(start: number): IToken {
+    if (this.used < this.tokens.length) {
+      const t = this.tokens[this.used++]!;
+      t.startOffset = start;
+      t.endOffset = start;
+      return t;
+    }
+    const t = paren(this.tokenType, this.image, start);
+    this.tokens.push(t);
+    this.used++;
+    return t;
+  }
+}
+
 function atom(tokenType: TokenType, image: string, start: number, end: number): AtomToken {
   return new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType, { start, end });
 }
@@ -134,13 +162,27 @@ const INTERN_MAX_LENGTH = 32;
 const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 let internCount = 0;
 
+const INTERN_PROBES = 4;
+
 function intern(text: string, start: number, end: number, hash: number): string {
   const len = end - start;
   if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
+  // mix the bits (murmur3's finalizer): ids such as C17, C18 hash close together
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
   let slot = hash & (INTERN_SLOTS - 1);
-  for (;;) {
+  for (let probe = 0; probe < INTERN_PROBES; probe++) {
     const cand = internTable[slot];
-    if (cand === undefined) break;
+    if (cand === undefined) {
+      const s = text.slice(start, end);
+      // keep the table at most half full, so probes stay short
+      if (internCount < INTERN_SLOTS / 2) {
+        internTable[slot] = s;
+        internCount++;
+      }
+      return s;
+    }
     if (cand.length === len) {
       let k = 0;
       while (k < len && cand.charCodeAt(k) === text.charCodeAt(start + k)) k++;
@@ -148,13 +190,7 @@ function intern(text: string, start: number, end: number, hash: number): string 
     }
     slot = (slot + 1) & (INTERN_SLOTS - 1);
   }
-  const s = text.slice(start, end);
-  // keep the table at most half full, so probes stay short
-  if (internCount < INTERN_SLOTS / 2) {
-    internTable[slot] = s;
-    internCount++;
-  }
-  return s;
+  return text.slice(start, end);
 }
 
 // ---- scanner -----------------------------------------------------------------------
@@ -171,8 +207,23 @@ export class Scanner {
   /** deepest list nesting seen in the last item */
   maxDepth = 0;
   private pos = 0;
+  private readonly lparens: ParenPool | undefined;
+  private readonly rparens: ParenPool | undefined;
 
-  constructor(readonly text: string) {}
+  /**
+   * With `reuseParens`, the paren tokens of one item are reused for the next
+   * (a large file then allocates none): for callers that are done with an
+   * item's tokens before asking for the next. Atom tokens are never reused.
+   */
+  constructor(
+    readonly text: string,
+    reuseParens = false,
+  ) {
+    if (reuseParens) {
+      this.lparens = new ParenPool(LParen, "(");
+      this.rparens = new ParenPool(RParen, ")");
+    }
+  }
 
   /** Appends the next top-level item's tokens to `out`; false when only white space and comments were left. */
   nextItem(out: IToken[]): boolean {
@@ -182,6 +233,10 @@ export class Scanner {
     let depth = 0;
     let maxDepth = 0;
     let any = false;
+    const lparens = this.lparens;
+    const rparens = this.rparens;
+    lparens?.reset();
+    rparens?.reset();
 
     while (i < n) {
       const c = text.charCodeAt(i);
@@ -192,14 +247,14 @@ export class Scanner {
         continue;
       }
       if (c === CH_LPAREN) {
-        out.push(paren(LParen, "(", i));
+        out.push(lparens !== undefined ? lparens.take(i) : paren(LParen, "(", i));
         i++;
         any = true;
         if (++depth > maxDepth) maxDepth = depth;
         continue;
       }
       if (c === CH_RPAREN) {
-        out.push(paren(RParen, ")", i));
+        out.push(rparens !== undefined ? rparens.take(i) : paren(RParen, ")", i));
         i++;
         any = true;
         // a `)` at depth 0 is stray: an item of its own

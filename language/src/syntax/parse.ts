@@ -28,7 +28,7 @@ export interface SExprResult {
 
 /** Text to S-expressions, without interpreting any form (for the formatter, folding, …). */
 export function parseSExpressions(text: string): SExprResult {
-  const scanner = new Scanner(text);
+  const scanner = new Scanner(text, true);
   const tokens: IToken[] = [];
   const diagnostics: Diagnostic[] = [];
   const sexprs: SExpr[] = [];
@@ -43,7 +43,7 @@ export function parseSExpressions(text: string): SExprResult {
 export function parse(text: string): ParseResult {
   // One top-level item at a time, from text to AST: tokens and S-expressions
   // die young, so the garbage collector copies little more than the AST.
-  const scanner = new Scanner(text);
+  const scanner = new Scanner(text, true);
   const tokens: IToken[] = [];
   const diagnostics: Diagnostic[] = [];
   const builder = new FormBuilder(diagnostics);

@@ -76,16 +76,16 @@ class SExprParser extends EmbeddedActionsParser {
     this.MANY(this.atoms);
     this.MANY2(this.nested);
     const close = this.OPTION(this.closeParen);
-    return this.ACTION((): SList => {
-      const stack = this.stack;
-      const items = stack.slice(base);
-      stack.length = base;
-      const start = open.startOffset;
-      if (close !== undefined) return { kind: "list", items, range: { start, end: close.startOffset + 1 }, closed: true };
-      this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
-      const end = items.length > 0 ? items[items.length - 1]!.range.end : start + 1;
-      return { kind: "list", items, range: { start, end }, closed: false };
-    });
+    // (not this.ACTION(…): that would allocate a closure per list)
+    if (this.RECORDING_PHASE) return undefined as never;
+    const stack = this.stack;
+    const items = stack.slice(base);
+    stack.length = base;
+    const start = open.startOffset;
+    if (close !== undefined) return { kind: "list", items, range: { start, end: close.startOffset + 1 }, closed: true };
+    this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
+    const end = items.length > 0 ? items[items.length - 1]!.range.end : start + 1;
+    return { kind: "list", items, range: { start, end }, closed: false };
   });
 }
 

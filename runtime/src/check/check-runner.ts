@@ -2,15 +2,18 @@
 // Monitor per constraint file. A trace that turns out broken part-way
 // yields an error, never a partial report.
 
-import { Monitor, summarize, VocabularyBuilder, type Aggregation, type Frame, type PredicateRegistry, type TraceReport, type Verdict } from "@craft/language";
+import { Monitor, VocabularyBuilder, type Aggregation, type Frame, type PredicateRegistry, type TraceReport } from "@craft/language";
 import { openTrace, type ReadTraceOptions } from "../trace/jsonl-reader.js";
 import { checkConstraintFile, type ConstraintFile } from "./constraint-file.js";
+import { ResultCollector, type SatisfiedStats } from "./result-collector.js";
 
 export interface CheckRunOptions {
   readonly threshold?: number;
   readonly aggregation?: Aggregation;
   readonly registry?: PredicateRegistry;
   readonly atoms?: "all" | "failures" | "none";
+  /** keep every verdict (default), or only those that did not hold */
+  readonly keep?: "all" | "failures";
   readonly reader?: ReadTraceOptions;
   /** called with each warning once */
   readonly onWarning?: (message: string) => void;
@@ -18,6 +21,8 @@ export interface CheckRunOptions {
 
 export interface TraceResult extends TraceReport {
   readonly trace: string;
+  /** per constraint: how often it held where it applied */
+  readonly satisfied: ReadonlyMap<string, SatisfiedStats>;
 }
 
 /** Checks every constraint file against one trace. */
@@ -42,17 +47,18 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
         traceKey: tracePath,
       });
     });
-    const results: Verdict[] = [];
+    const collector = new ResultCollector(options.keep ?? "all");
     const push = (frame: Frame) => {
-      for (const m of monitors) for (const v of m.push(frame)) results.push(v);
+      for (const m of monitors) for (const v of m.push(frame)) collector.add(v);
     };
     if (!first.done) push(first.value);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) push(next.value);
-    for (const m of monitors) for (const v of m.finish()) results.push(v);
+    for (const m of monitors) for (const v of m.finish()) collector.add(v);
+    const results = collector.kept;
     const order = new Map<string, number>();
     files.forEach((f, fi) => f.program.forms.forEach((form, i) => form.kind === "constraint" && order.set(form.id, fi * 1e6 + i)));
     results.sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity) || (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { trace: tracePath, frames: monitors[0]?.frames ?? stream.frameCount, results, summary: summarize(results) };
+    return { trace: tracePath, frames: monitors[0]?.frames ?? stream.frameCount, results, summary: collector.summary, satisfied: collector.satisfied };
   } finally {
     await stream.close();
   }

@@ -67,6 +67,8 @@ export async function runCheck(paths: readonly string[], options: CheckCommandOp
         await checkTrace(files, trace, {
           ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
           ...(options.aggregation ? { aggregation: options.aggregation } : {}),
+          // text reports show failures in full and satisfied verdicts as counts
+          ...(options.json || options.verbose ? {} : { atoms: "failures" as const, keep: "failures" as const }),
           onWarning: warn,
         }),
       );

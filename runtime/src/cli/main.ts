@@ -6,7 +6,6 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { TraceError } from "../trace/trace-error.js";
 import { InputError } from "../input-error.js";
 import { runCheck, type CommandIO } from "./check-command.js";
-import { runFmt } from "./fmt-command.js";
 
 const io: CommandIO = {
   stdout: (t) => void process.stdout.write(t),
@@ -49,6 +48,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("-w, --write", "rewrite the files in place")
     .option("--check", "list files that are not formatted; exit 1 if any")
     .action(async (files: string[], opts) => {
+      const { runFmt } = await import("./fmt-command.js");
       setExit(await runFmt(files, opts, io));
     });
   return program;

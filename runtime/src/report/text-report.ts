@@ -23,7 +23,7 @@ export function textReport(traces: readonly TraceResult[], options: TextReportOp
     const hardFirst = [...violated.filter((r) => r.severity === "hard"), ...violated.filter((r) => r.severity === "soft")];
     for (const r of hardFirst) out.push(...verdictLines(r, paint, r.severity === "hard" ? "red" : "yellow"));
     for (const r of t.results.filter((x) => x.status === "UNCERTAIN")) out.push(...verdictLines(r, paint, "yellow"));
-    out.push(...satisfiedLines(t.results, paint, options.verbose ?? false));
+    out.push(...satisfiedLines(t, paint, options.verbose ?? false));
     for (const r of t.results.filter((x) => x.status === "SKIP")) out.push(`  ${paint("dim", "SKIP     ")} ${r.id} ${r.type}: ${r.reason}`);
     const s = t.summary;
     out.push(
@@ -48,24 +48,16 @@ function verdictLines(r: Verdict, paint: (s: Style, t: string) => string, style:
   return lines;
 }
 
-/** One line per constraint whose verdicts were all SATISFIED where it applied. */
-function satisfiedLines(results: readonly Verdict[], paint: (s: Style, t: string) => string, verbose: boolean): string[] {
-  const byId = new Map<string, Verdict[]>();
-  for (const r of results) {
-    if (r.status === "SKIP") continue;
-    let list = byId.get(r.id);
-    if (!list) byId.set(r.id, (list = []));
-    list.push(r);
-  }
+/** One line per constraint that held somewhere, with how often and how surely. */
+function satisfiedLines(t: TraceResult, paint: (s: Style, t: string) => string, verbose: boolean): string[] {
   const lines: string[] = [];
-  for (const [id, list] of byId) {
-    const ok = list.filter((r) => r.status === "SATISFIED");
-    if (ok.length === 0) continue;
-    const first = ok[0]!;
-    const minConf = Math.min(...ok.map((r) => r.confidence));
-    const steps = ok.length === 1 ? `step ${first.step}` : `${ok.length} of ${list.length} steps`;
-    lines.push(`  ${paint("green", "SATISFIED")} ${id} ${first.type} ${first.severity} at ${steps}, confidence ≥ ${minConf}`);
-    if (verbose) for (const r of ok) lines.push(paint("dim", `            step ${r.step}: ${r.reason}`));
+  for (const s of t.satisfied.values()) {
+    if (s.count === 0) continue;
+    const steps = s.applied === 1 ? `step ${s.firstStep}` : `${s.count} of ${s.applied} steps`;
+    lines.push(`  ${paint("green", "SATISFIED")} ${s.id} ${s.type} ${s.severity} at ${steps}, confidence ≥ ${s.minConfidence}`);
+    if (verbose) {
+      for (const r of t.results) if (r.id === s.id && r.status === "SATISFIED") lines.push(paint("dim", `            step ${r.step}: ${r.reason}`));
+    }
   }
   return lines;
 }

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 export const repoRoot = fileURLToPath(new URL("../../../", import.meta.url));
-export const cliPath = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+export const cliPath = fileURLToPath(new URL("../../dist/craft.mjs", import.meta.url));
 
 export interface CliRun {
   readonly status: number;

@@ -1,0 +1,209 @@
+// `npm run bench`: the figures the issues name, each with a reference
+// measured in the same run. One core; run with --expose-gc for memory.
+
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync, createWriteStream } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { check, compile, Monitor, parse, parseExpression, type CompiledProgram, type Frame } from "@craft/language";
+import { constraintFile, formula, kitchenFrame, rng, seedJson } from "./workloads.js";
+import { fmt, heapUsedMiB, percentile, time } from "./measure.js";
+
+const repo = fileURLToPath(new URL("../../../", import.meta.url));
+const cli = fileURLToPath(new URL("../craft.mjs", import.meta.url));
+const only = process.argv[2];
+
+function section(title: string): void {
+  console.log(`\n## ${title}`);
+}
+
+function row(label: string, value: string): void {
+  console.log(`  ${label.padEnd(58)} ${value}`);
+}
+
+function programOf(src: string): CompiledProgram {
+  const parsed = parse(src);
+  const checked = check(parsed.program);
+  const errors = [...parsed.diagnostics, ...checked.diagnostics].filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new Error(`benchmark program has errors: ${errors[0]!.message}`);
+  return compile(checked);
+}
+
+function parseAndCheck(): void {
+  section("Parse + check (issue 2: ≤ 20 ms median for 5,000 constraints)");
+  const text = constraintFile(5000);
+  const json = seedJson(5000);
+  const parseOnly = time(() => void parse(text), 30, 5);
+  const both = time(() => void check(parse(text).program), 30, 5);
+  const reference = time(() => {
+    const list = JSON.parse(json) as { condition_expr: string }[];
+    for (const c of list) parseExpression(c.condition_expr);
+  }, 30, 5);
+  const diagnostics = check(parse(text).program).diagnostics.filter((d) => d.severity === "error").length;
+  row("file size", `${(text.length / 1e6).toFixed(2)} MB, ${diagnostics} errors`);
+  row("parse, median", `${both.median.toFixed(2)} ms parse+check; ${parseOnly.median.toFixed(2)} ms parse alone`);
+  row("parse + check, p95", `${both.p95.toFixed(2)} ms`);
+  row("throughput", `${(text.length / 1e6 / (both.median / 1000)).toFixed(1)} MB/s`);
+  row("reference: JSON.parse of seed JSON + parseExpression each", `${reference.median.toFixed(2)} ms`);
+  row("ratio parse+check / reference", `${(both.median / reference.median).toFixed(2)}×`);
+}
+
+function kitchenFrames(n: number, seed = 7): Frame[] {
+  const r = rng(seed);
+  const frames: Frame[] = [];
+  for (let i = 0; i < n; i++) frames.push(kitchenFrame(r, i));
+  return frames;
+}
+
+function invariants(n: number, wrap: (f: string, i: number) => string = (f) => f, seed = 3): string {
+  const r = rng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(`(constraint I${i} :type invariant ${wrap(formula(r, 2 + (i % 5)), i)})`);
+  return out.join("\n");
+}
+
+function evalThroughput(program: CompiledProgram, frames: readonly Frame[], constraints: number): number {
+  const t = time(
+    () => {
+      const m = new Monitor(program, { atoms: "none" });
+      for (const f of frames) m.push(f);
+      m.finish();
+    },
+    10,
+    3,
+  );
+  return (constraints * frames.length) / (t.median / 1000);
+}
+
+function evaluation(): void {
+  section("Evaluation (issue 2: ≥ 5 M (constraint, frame) evaluations/s; issue 3: temporal within 2×)");
+  const frames = kitchenFrames(2000);
+  const single = evalThroughput(programOf(invariants(100)), frames, 100);
+  row("single-state, 100 invariants of depth ≤ 6, 8 objects", `${fmt(single)} evaluations/s`);
+  const temporalWrap = (f: string, i: number) =>
+    i % 3 === 0 ? `(once :within 10 ${f})` : i % 3 === 1 ? `(historically :within 100 ${f})` : `(since ${f} (dirty mug))`;
+  const temporal = evalThroughput(programOf(invariants(100, temporalWrap)), frames, 100);
+  row("temporal (once/historically/since around each)", `${fmt(temporal)} evaluations/s`);
+  row("ratio single-state / temporal", `${(single / temporal).toFixed(2)}× (target ≤ 2×)`);
+}
+
+function memoryFlat(): void {
+  section("Memory in trace length (issue 2: flat for pre/post/invariant/goal)");
+  const src = `${invariants(20)}
+(constraint P :type pre :action (PutObject mug sink) (not (dirty mug)))
+(constraint Q :type post :action (PutObject mug sink) (inside mug sink))
+(constraint G :type goal (inside mug sink))
+(constraint H :type invariant (historically :within 50 (not (broken mug))))`;
+  const program = programOf(src);
+  const r = rng(11);
+  const base = heapUsedMiB();
+  const m = new Monitor(program, { atoms: "none" });
+  const marks: [number, number][] = [];
+  for (let i = 1; i <= 200_000; i++) {
+    m.push(kitchenFrame(r, i));
+    if (i === 20_000 || i === 200_000) marks.push([i, heapUsedMiB() - base]);
+  }
+  m.finish();
+  for (const [n, mib] of marks) row(`heap growth after ${fmt(n, 0)} frames`, `${mib.toFixed(2)} MiB`);
+  row("growth from 20k to 200k frames", `${(marks[1]![1] - marks[0]![1]).toFixed(2)} MiB`);
+}
+
+function median(samples: number[]): number {
+  return percentile([...samples].sort((a, b) => a - b), 0.5);
+}
+
+function cliStartup(): void {
+  section("craft check on a small example (issue 2: < 250 ms wall from process start)");
+  const args = [cli, "check", "examples/seed/seed.craft", "examples/seed/traces/door_closed.jsonl"];
+  const walls: number[] = [];
+  const nodeOnly: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    let t0 = performance.now();
+    spawnSync(process.execPath, args, { cwd: repo, encoding: "utf8" });
+    walls.push(performance.now() - t0);
+    t0 = performance.now();
+    spawnSync(process.execPath, ["-e", ""], { encoding: "utf8" });
+    nodeOnly.push(performance.now() - t0);
+  }
+  row("craft check examples/seed (median of 12)", `${median(walls).toFixed(1)} ms`);
+  row("reference: node -e '' (median of 12)", `${median(nodeOnly).toFixed(1)} ms`);
+}
+
+async function writeSignalTrace(path: string, frames: number): Promise<void> {
+  const out = createWriteStream(path);
+  const r = rng(5);
+  let buf = "";
+  for (let i = 0; i < frames; i++) {
+    buf += `{"time":${(i / 100).toFixed(2)},"p":${r() < 0.7},"q":${r() < 0.2}}\n`;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((res) => out.once("drain", () => res()));
+      buf = "";
+    }
+  }
+  out.write(buf);
+  await new Promise<void>((res) => out.end(() => res()));
+}
+
+async function signals(): Promise<void> {
+  section("Plain signals from disk (issue 3: ≥ 1 M frames/s end to end; flat in the window bound)");
+  const dir = mkdtempSync(join(tmpdir(), "craft-bench-"));
+  try {
+    const trace = join(dir, "signals.jsonl");
+    const n = 1_000_000;
+    await writeSignalTrace(trace, n);
+    for (const w of [10, 100, 1000]) {
+      const spec = join(dir, `w${w}.craft`);
+      writeFileSync(spec, `(constraint S :type invariant (historically (implies (once :within ${w} q) (since (not p) q))))\n`);
+      const walls: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        const run = spawnSync(process.execPath, [cli, "check", spec, trace], { encoding: "utf8", maxBuffer: 1 << 26 });
+        walls.push(performance.now() - t0);
+        if (run.status !== 0 && run.status !== 1) throw new Error(`craft check failed: ${run.stderr}`);
+      }
+      const ms = median(walls);
+      row(`1M frames, window ${w}: wall (median of 3), frames/s`, `${ms.toFixed(0)} ms, ${fmt(n / (ms / 1000))} frames/s`);
+    }
+    const parseOnly: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ["-e", `const fs=require('fs');const t=fs.readFileSync(${JSON.stringify(trace)},'utf8');let n=0;for(const l of t.split('\\n'))if(l)JSON.parse(l),n++;`], { encoding: "utf8" });
+      parseOnly.push(performance.now() - t0);
+    }
+    row("reference: node reading the file and JSON.parse per line", `${median(parseOnly).toFixed(0)} ms`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function monitorLatency(): void {
+  section("Monitor per-frame update (issue 3: < 100 µs median for 100 constraints incl. temporal)");
+  const wrap = (f: string, i: number) => (i % 2 === 0 ? f : i % 4 === 1 ? `(once :within 10 ${f})` : `(since ${f} (dirty mug))`);
+  const program = programOf(invariants(100, wrap));
+  const frames = kitchenFrames(3000, 9);
+  const m = new Monitor(program, { atoms: "failures" });
+  const samples: number[] = [];
+  frames.forEach((f, i) => {
+    const t0 = performance.now();
+    m.push(f);
+    if (i >= 500) samples.push((performance.now() - t0) * 1000);
+  });
+  samples.sort((a, b) => a - b);
+  row("per push, 100 constraints (50 temporal), atoms for failures", `median ${percentile(samples, 0.5).toFixed(1)} µs, p95 ${percentile(samples, 0.95).toFixed(1)} µs`);
+}
+
+const sections: Record<string, () => void | Promise<void>> = {
+  parse: parseAndCheck,
+  eval: evaluation,
+  memory: memoryFlat,
+  cli: cliStartup,
+  monitor: monitorLatency,
+  signals,
+};
+
+console.log(`craft bench — node ${process.version}, ${new Date().toISOString()}`);
+for (const [name, run] of Object.entries(sections)) {
+  if (only && only !== name) continue;
+  await run();
+}
