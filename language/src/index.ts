@@ -4,7 +4,7 @@
 export { parse, parseExpression, type ParseResult } from "./syntax/parse.js";
 export type * from "./syntax/ast.js";
 export { LineIndex, type Range, type Position } from "./syntax/source.js";
-// FORMAT-PENDING export { format } from "./format/formatter.js";
+export { format } from "./format/formatter.js";
 
 export { check, snakeCase, type CheckOptions, type CheckedProgram, type NameInfo, type NameBinding, type Reference } from "./check/checker.js";
 export type { Diagnostic, DiagnosticSeverity } from "./check/diagnostics.js";

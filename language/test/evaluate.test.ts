@@ -262,3 +262,50 @@ describe("extension predicates", () => {
     expect(r[1]!.reason).toBe("heavy failed: no mass");
   });
 });
+
+describe("perception memory", () => {
+  const src = `(constraint Inv :type invariant (inside mug sink))
+(constraint Goal :type goal (and (inside mug sink) (not (dirty mug))))`;
+  const mug = (extra: Partial<ReturnType<typeof obj>> = {}) => obj("Mug_1", "Mug", { isDirty: false }, { confidence: 0.95, ...extra });
+  const sink = obj("Sink_1", "Sink", {}, { confidence: 0.95 });
+  const inside = rel("inside", "Mug_1", "Sink_1", 0.95);
+  const at = (time: number, f: Frame): Frame => ({ ...f, time });
+
+  it("a missing object keeps its last state; confidence halves every half-life (5 s)", () => {
+    const frames = [at(0, frame([mug(), sink], [inside])), at(1, frame([sink])), at(5, frame([sink]))];
+    const inv = run(src, frames).results.filter((r) => r.id === "Inv");
+    expect(inv.map((r) => r.status)).toEqual(["SATISFIED", "SATISFIED", "UNCERTAIN"]);
+    expect(inv[1]!.confidence).toBeCloseTo(0.95 * Math.pow(2, -1 / 5), 6);
+    expect(inv[2]!.confidence).toBeCloseTo(0.95 * 0.5, 6);
+    expect(inv[1]!.atoms[0]!.source).toBe("memory");
+    expect(inv[1]!.reason).toContain("last seen at t = 0 s");
+  });
+
+  it("a brief occlusion or a flickering detection never turns a satisfied fact into a violation", () => {
+    const frames = [
+      at(0, frame([mug(), sink], [inside])),
+      at(0.1, frame([mug({ visible: false }), sink], [])),
+      at(0.2, frame([sink])),
+      at(0.3, frame([mug(), sink], [inside])),
+    ];
+    const r = run(src, frames).results;
+    expect(r.filter((v) => v.status === "VIOLATED")).toEqual([]);
+    expect(r.filter((v) => v.id === "Inv").map((v) => v.status)).toEqual(["SATISFIED", "SATISFIED", "SATISFIED", "SATISFIED"]);
+  });
+
+  it("an occluded object reported with a state keeps the decayed confidence of its last sighting", () => {
+    const frames = [at(0, frame([mug(), sink], [inside])), at(10, frame([mug({ visible: false }), sink], [inside]))];
+    const inv = run(src, frames).results.filter((r) => r.id === "Inv");
+    expect(inv[1]!.status).toBe("SATISFIED"); // the edge itself is reported with 0.95
+    const goal = run(src, frames).results.find((r) => r.id === "Goal")!;
+    expect(goal.status).toBe("UNCERTAIN");
+    expect(goal.confidence).toBeCloseTo(0.95 / 4, 6);
+  });
+
+  it("memory can be turned off (half-life 0): a missing object is unknown", () => {
+    const frames = [at(0, frame([mug(), sink], [inside])), at(1, frame([sink]))];
+    const inv = run(src, frames, { memory: { halfLife: 0 } }).results.filter((r) => r.id === "Inv");
+    expect(inv[1]!.status).toBe("UNCERTAIN");
+    expect(inv[1]!.reason).toMatch(/no signal, object or object of type mug/);
+  });
+});

@@ -326,13 +326,14 @@ class Checker {
   }
 
   private name(n: NameRef, scope: Scope): Type {
-    const [base, ...rest] = n.parts as [string, ...string[]];
+    const base = n.parts[0]!;
+    const pathLength = n.parts.length;
     const baseRange = n.partRanges[0] ?? n.range;
     let binding: NameBinding;
     let baseType: Type;
     const local = scope.locals.get(base);
     const bound = this.objects.get(base);
-    if (rest.length > 0 && local === undefined && this.vocabulary?.signals.has(n.parts.join("."))) {
+    if (pathLength > 1 && local === undefined && this.vocabulary?.signals.has(n.parts.join("."))) {
       const info: NameInfo = { binding: { kind: "global", name: n.parts.join(".") }, signalPath: true, type: this.vocabulary.signals.get(n.parts.join("."))! };
       this.names.set(n, info);
       return info.type;
@@ -356,16 +357,16 @@ class Checker {
       binding = { kind: "global", name: base };
       baseType = this.globalBaseType(base, baseRange, scope);
     }
-    if (rest.length === 0) {
+    if (pathLength === 1) {
       this.names.set(n, { binding, type: baseType });
       return baseType;
     }
-    if (rest.length > 1) {
+    if (pathLength > 2) {
       this.report("error", "bad-path", n.range, `${n.parts.join(".")}: expected object.attribute (one attribute), or a signal of that name`);
-      this.names.set(n, { binding, attr: rest.join("."), type: Any });
+      this.names.set(n, { binding, attr: n.parts.slice(1).join("."), type: Any });
       return Any;
     }
-    const attr = rest[0]!;
+    const attr = n.parts[1]!;
     const attrType = this.attribute(baseType, attr, n.partRanges[1] ?? n.range, base);
     this.names.set(n, { binding, attr, type: attrType });
     return attrType;
@@ -377,8 +378,21 @@ class Checker {
     return t === undefined ? undefined : obj(t);
   }
 
+  /** names that resolved cleanly (no diagnostic), by name: most files use a few names many times */
+  private readonly resolvedGlobals = new Map<string, Type>();
+
   /** The type of a global name: a signal, an object id, or an object type. */
   private globalBaseType(name: string, range: Range, scope: Scope): Type {
+    const cached = this.resolvedGlobals.get(name);
+    if (cached !== undefined) return cached;
+    const reported = this.diagnostics.length;
+    const t = this.resolveGlobal(name, range, scope);
+    // ambiguity depends on the constraint's action pattern: cache only what no scope can change
+    if (this.diagnostics.length === reported && !scope.actionArgs.has(name)) this.resolvedGlobals.set(name, t);
+    return t;
+  }
+
+  private resolveGlobal(name: string, range: Range, scope: Scope): Type {
     const vocab = this.vocabulary;
     const signal = vocab?.signals.get(name);
     if (signal) return signal;
@@ -502,23 +516,26 @@ class Checker {
       const expected = max === Infinity ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
       this.report("error", "arity", c.opRange, `${c.op} takes ${expected} argument${expected === "1" ? "" : "s"}, got ${c.args.length}`);
     }
+    const builtin = builtins.get(c.op);
     const argScope: Scope =
-      builtins.get(c.op)?.kind === "temporal" && scope.quantified?.size
+      builtin?.kind === "temporal" && scope.quantified?.size
         ? { ...scope, barred: new Set([...(scope.barred ?? []), ...scope.quantified]), quantified: new Set() }
         : scope;
-    const argTypes = c.args.map((a, i) => {
+    const argTypes: Type[] = [];
+    for (let i = 0; i < c.args.length; i++) {
+      const a = c.args[i]!;
       const t = this.expr(a, argScope);
       const p = i < sig.params.length ? sig.params[i] : sig.rest;
-      if (p) this.expectType(t, p.type, a.range, `argument ${p.name} of ${c.op}`);
-      return t;
-    });
+      if (p && !isAssignable(t, p.type)) this.expectType(t, p.type, a.range, `argument ${p.name} of ${c.op}`);
+      argTypes.push(t);
+    }
     if ((c.op === "eq" || c.op === "neq") && argTypes.length === 2) this.checkComparison(c, argTypes[0]!, argTypes[1]!);
-    const builtin = builtins.get(c.op);
-    if (builtin) this.checkStatePredicate(c, builtin, argTypes);
+    if (builtin?.kind === "state") this.checkStatePredicate(c, builtin, argTypes);
     return sig.result;
   }
 
   private checkOptions(c: Call, allowed: Signature["options"] & object): void {
+    if (c.options.length === 0) return;
     for (const o of c.options) {
       const spec = allowed.find((s) => s.keyword === o.keyword);
       if (!spec) {

@@ -27,7 +27,9 @@ export interface Signature {
 }
 
 export function minArity(sig: Signature): number {
-  return sig.params.filter((p) => !p.optional).length;
+  let n = 0;
+  for (const p of sig.params) if (!p.optional) n++;
+  return n;
 }
 
 export function maxArity(sig: Signature): number {

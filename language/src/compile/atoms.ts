@@ -5,8 +5,8 @@
 
 import type { AtomSource } from "../eval/atom-trace.js";
 import type { EvalContext, TermValue } from "../eval/context.js";
-import type { SceneObject } from "../eval/frame.js";
-import { insideByBoxes, onTopOfByBoxes, distance, type GeometricJudgement } from "../eval/geometry.js";
+import type { BBox, SceneObject } from "../eval/frame.js";
+import { containment, distance, support } from "../eval/geometry.js";
 import { F, T, U, roundConfidence, truthToValue, type Truth } from "../eval/truth.js";
 import type { ExtensionArg, ExtensionPredicate } from "../check/registry.js";
 import { formatValue, isSceneObject, type CompiledTerm, type FormulaFn } from "./compiled.js";
@@ -15,6 +15,12 @@ import { formatValue, isSceneObject, type CompiledTerm, type FormulaFn } from ".
 function record(ctx: EvalContext, expr: string, truth: Truth, source: AtomSource, reason: string): void {
   const atoms = ctx.atoms!;
   ctx.decisive = [atoms.length];
+  if (!Number.isNaN(ctx.staleSince)) {
+    // perception memory supplied an object this atom read
+    reason += ` (from memory: last seen at t = ${roundConfidence(ctx.staleSince)} s, confidence decayed)`;
+    source = "memory";
+    ctx.staleSince = NaN;
+  }
   atoms.push({ expr, value: truthToValue(truth), confidence: roundConfidence(ctx.conf), source, reason });
 }
 
@@ -48,6 +54,7 @@ export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, exp
   const source: AtomSource = op === "eq" || op === "neq" ? "state_equality" : "state_check";
   const order = orderings[op];
   return (ctx) => {
+    ctx.staleSince = NaN;
     const va = fa(ctx);
     const ca = ctx.conf;
     if (va === undefined) return unknown(ctx, expr, source);
@@ -92,6 +99,7 @@ function comparisonReason(ctx: EvalContext, op: string, a: CompiledTerm, b: Comp
 export function booleanTermAtom(term: CompiledTerm, expr: string): FormulaFn {
   const f = term.fn;
   return (ctx) => {
+    ctx.staleSince = NaN;
     const v = f(ctx);
     if (v === true || v === false) {
       const truth = v ? T : F;
@@ -109,6 +117,7 @@ export function booleanTermAtom(term: CompiledTerm, expr: string): FormulaFn {
 export function statePredicateAtom(field: string | "visible", x: CompiledTerm, liquid: CompiledTerm | undefined, expr: string): FormulaFn {
   const fx = x.fn;
   return (ctx) => {
+    ctx.staleSince = NaN;
     const o = fx(ctx);
     if (o === undefined) return unknown(ctx, expr, "state_check");
     if (!isSceneObject(o)) {
@@ -138,12 +147,9 @@ export function statePredicateAtom(field: string | "visible", x: CompiledTerm, l
 
 // ---- relations ------------------------------------------------------------------
 
-type Geometric = (a: SceneObject, b: SceneObject) => GeometricJudgement | undefined;
+type Measure = (a: BBox, b: BBox) => number;
 
-const geometric: Record<string, Geometric> = {
-  inside: (a, b) => (a.bbox && b.bbox ? insideByBoxes(a.bbox, b.bbox) : undefined),
-  on_top_of: (a, b) => (a.bbox && b.bbox ? onTopOfByBoxes(a.bbox, b.bbox) : undefined),
-};
+const geometric: Record<string, Measure> = { inside: containment, on_top_of: support };
 
 /** Distance within which `near` holds when no edge says so. */
 export const NEAR_DEFAULT_THRESHOLD = 0.5;
@@ -155,9 +161,11 @@ export const NEAR_DEFAULT_THRESHOLD = 0.5;
  * false with the objects' confidence (closed world).
  */
 export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, threshold: CompiledTerm | undefined, expr: string): FormulaFn {
+  const measure = geometric[rel];
   const fa = a.fn;
   const fb = b.fn;
   return (ctx) => {
+    ctx.staleSince = NaN;
     const oa = fa(ctx);
     const ca = ctx.conf;
     if (oa === undefined) return unknown(ctx, expr, "edge_relation");
@@ -176,15 +184,15 @@ export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, thre
     }
     const objectsConf = ca < cb ? ca : cb;
     if (rel === "near") return nearByDistance(ctx, oa, ob, objectsConf, threshold, expr);
-    const judge = geometric[rel]?.(oa, ob);
-    if (judge !== undefined) {
-      const truth = judge.holds ? T : F;
-      ctx.conf = objectsConf * judge.clarity;
+    if (measure !== undefined && oa.bbox !== undefined && ob.bbox !== undefined) {
+      const m = measure(oa.bbox, ob.bbox);
+      const holds = m >= 0.5;
+      ctx.conf = objectsConf * Math.abs(2 * m - 1);
       if (ctx.atoms !== null) {
         const what = rel === "inside" ? "of its box lies inside" : "of its footprint rests on";
-        record(ctx, expr, truth, "geometry_iou", `no ${rel} edge; ${Math.round(judge.measure * 100)}% ${what} ${ob.id}'s box: ${oa.id} is ${judge.holds ? "" : "not "}${rel.replace(/_/g, " ")} ${ob.id}`);
+        record(ctx, expr, holds ? T : F, "geometry_iou", `no ${rel} edge; ${Math.round(m * 100)}% ${what} ${ob.id}'s box: ${oa.id} is ${holds ? "" : "not "}${rel.replace(/_/g, " ")} ${ob.id}`);
       }
-      return truth;
+      return holds ? T : F;
     }
     if (!ctx.frame.hasEdges()) {
       ctx.unknownReason = `frame ${ctx.frame.step} states no relations and ${oa.bbox ? ob.id : oa.id} has no bounding box`;
@@ -221,6 +229,7 @@ function nearByDistance(ctx: EvalContext, oa: SceneObject, ob: SceneObject, conf
 export function holdingOneAtom(x: CompiledTerm, expr: string): FormulaFn {
   const fx = x.fn;
   return (ctx) => {
+    ctx.staleSince = NaN;
     const o = fx(ctx);
     if (o === undefined) return unknown(ctx, expr, "state_check");
     if (!isSceneObject(o)) {

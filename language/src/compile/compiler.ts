@@ -218,9 +218,17 @@ class Compiler {
     return out;
   }
 
+  /** one resolver per global name, shared by every constraint (it caches per frame) */
+  private readonly globals = new Map<string, CompiledTerm>();
+
   private globalTerm(name: string): CompiledTerm {
-    const binding = this.checked.objects.get(name);
-    return binding ? boundObjectTerm(name, binding.id, binding.typeName) : globalNameTerm(name);
+    let term = this.globals.get(name);
+    if (!term) {
+      const binding = this.checked.objects.get(name);
+      term = binding ? boundObjectTerm(name, binding.id, binding.typeName) : globalNameTerm(name);
+      this.globals.set(name, term);
+    }
+    return term;
   }
 
   private defineEnv(c: Call, env: Env): Env {

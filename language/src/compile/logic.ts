@@ -2,6 +2,7 @@
 // (DESIGN.md "Semantics"). The fast paths allocate nothing; when atom traces
 // are being recorded, each connective also says which atoms decided it.
 
+import { normalizeTypeKey } from "../check/schema.js";
 import type { EvalContext } from "../eval/context.js";
 import type { SceneObject } from "../eval/frame.js";
 import { F, T, U, type Aggregation, type Truth } from "../eval/truth.js";
@@ -19,6 +20,7 @@ export function junction(kind: "and" | "or", children: readonly FormulaFn[], agg
   const minmax = aggregation === "minmax";
   const n = children.length;
   if (n === 1) return children[0]!;
+  if (n === 2 && !minmax) return kleenePair(kind, children[0]!, children[1]!, decider, absorbing, children);
   return (ctx) => {
     if (ctx.atoms !== null) return junctionTraced(ctx, decider, absorbing, children, minmax, kind);
     let decided = -1; // best confidence among deciding children
@@ -48,6 +50,29 @@ export function junction(kind: "and" | "or", children: readonly FormulaFn[], agg
       return U;
     }
     ctx.conf = minmax && kind === "or" ? maxConf : allConf;
+    return absorbing;
+  };
+}
+
+/** The common case, two children under Kleene aggregation, without the loop. */
+function kleenePair(kind: "and" | "or", a: FormulaFn, b: FormulaFn, decider: Truth, absorbing: Truth, children: readonly FormulaFn[]): FormulaFn {
+  return (ctx) => {
+    if (ctx.atoms !== null) return junctionTraced(ctx, decider, absorbing, children, false, kind);
+    const ta = a(ctx);
+    const ca = ctx.conf;
+    if (ta === decider && ca >= 1) return decider;
+    const tb = b(ctx);
+    const cb = ctx.conf;
+    if (ta === decider) {
+      ctx.conf = tb === decider && cb > ca ? cb : ca;
+      return decider;
+    }
+    if (tb === decider) return decider; // ctx.conf is already b's
+    if (ta === U || tb === U) {
+      ctx.conf = ta === U ? (tb === U && cb < ca ? cb : ca) : cb;
+      return U;
+    }
+    ctx.conf = ca < cb ? ca : cb;
     return absorbing;
   };
 }
@@ -107,8 +132,9 @@ export function negation(child: FormulaFn): FormulaFn {
  */
 export function quantifier(kind: "forall" | "exists", typeName: string, slot: number, body: FormulaFn, aggregation: Aggregation): FormulaFn {
   const empty: Truth = kind === "forall" ? T : F;
+  const key = normalizeTypeKey(typeName);
   return (ctx) => {
-    const domain = ctx.frame.objectsOfType(typeName);
+    const domain = ctx.frame.objectsOfTypeKey(key);
     if (domain.length === 0) {
       ctx.conf = 1;
       if (ctx.atoms !== null) ctx.decisive = [];

@@ -4,6 +4,8 @@
 import type { EvalContext, TermValue } from "../eval/context.js";
 import type { SceneObject } from "../eval/frame.js";
 import { distance } from "../eval/geometry.js";
+import { normalizeTypeKey } from "../check/schema.js";
+import type { IndexedFrame } from "../eval/scene-index.js";
 import { formatValue, isSceneObject, type CompiledTerm } from "./compiled.js";
 
 export function literalTerm(value: TermValue, text: string): CompiledTerm {
@@ -23,7 +25,13 @@ export function literalTerm(value: TermValue, text: string): CompiledTerm {
  * matches the name.
  */
 export function globalNameTerm(name: string): CompiledTerm {
-  const fn = (ctx: EvalContext): TermValue => {
+  const key = normalizeTypeKey(name);
+  // a name resolves the same way for every constraint on a frame: remember the last frame's answer
+  let lastFrame: IndexedFrame | undefined;
+  let lastValue: TermValue;
+  let lastConf = 0;
+  let lastReason = "";
+  const resolve = (ctx: EvalContext): TermValue => {
     const f = ctx.frame;
     const signal = f.frame.signals[name];
     if (signal !== undefined) {
@@ -31,16 +39,9 @@ export function globalNameTerm(name: string): CompiledTerm {
       return signal;
     }
     const byId = f.byId.get(name);
-    if (byId !== undefined) {
-      ctx.conf = byId.confidence;
-      return byId;
-    }
-    const ofType = f.objectsOfType(name);
-    if (ofType.length === 1) {
-      const o = ofType[0]!;
-      ctx.conf = o.confidence;
-      return o;
-    }
+    if (byId !== undefined) return seen(ctx, byId);
+    const ofType = f.objectsOfTypeKey(key);
+    if (ofType.length === 1) return seen(ctx, ofType[0]!);
     ctx.conf = 0;
     ctx.unknownReason =
       ofType.length === 0
@@ -48,28 +49,35 @@ export function globalNameTerm(name: string): CompiledTerm {
         : `${name} is ambiguous in frame ${f.step}: ${ofType.map((o) => o.id).join(", ")}`;
     return undefined;
   };
+  const fn = (ctx: EvalContext): TermValue => {
+    if (ctx.frame !== lastFrame) {
+      lastFrame = ctx.frame;
+      lastValue = resolve(ctx);
+      lastConf = ctx.conf;
+      lastReason = lastValue === undefined ? ctx.unknownReason : "";
+    }
+    ctx.conf = lastConf;
+    if (lastValue === undefined) ctx.unknownReason = lastReason;
+    else if (typeof lastValue === "object" && "lastSeen" in lastValue && lastValue.lastSeen !== undefined) ctx.staleSince = lastValue.lastSeen;
+    return lastValue;
+  };
   return { fn, describe: (ctx) => describeResolved(fn, ctx, name) };
 }
 
 /** An `(object name Type :id "…")` binding: by id when given, else by type. */
 export function boundObjectTerm(name: string, id: string | undefined, typeName: string | undefined): CompiledTerm {
+  const key = normalizeTypeKey(typeName ?? name);
   const fn = (ctx: EvalContext): TermValue => {
     const f = ctx.frame;
     if (id !== undefined) {
       const o = f.byId.get(id);
-      if (o !== undefined) {
-        ctx.conf = o.confidence;
-        return o;
-      }
+      if (o !== undefined) return seen(ctx, o);
       ctx.conf = 0;
       ctx.unknownReason = `${name} (id ${id}) is not in frame ${f.step}`;
       return undefined;
     }
-    const ofType = f.objectsOfType(typeName ?? name);
-    if (ofType.length === 1) {
-      ctx.conf = ofType[0]!.confidence;
-      return ofType[0];
-    }
+    const ofType = f.objectsOfTypeKey(key);
+    if (ofType.length === 1) return seen(ctx, ofType[0]!);
     ctx.conf = 0;
     ctx.unknownReason =
       ofType.length === 0
@@ -89,10 +97,16 @@ export function slotTerm(name: string, slot: number): CompiledTerm {
       ctx.unknownReason = `${name} is not in frame ${ctx.frame.step}`;
       return undefined;
     }
-    ctx.conf = o.confidence;
-    return o;
+    return seen(ctx, o);
   };
   return { fn, describe: (ctx) => describeResolved(fn, ctx, name) };
+}
+
+/** An object read by a term: its confidence, and whether memory supplied it. */
+function seen(ctx: EvalContext, o: SceneObject): SceneObject {
+  ctx.conf = o.confidence;
+  if (o.lastSeen !== undefined) ctx.staleSince = o.lastSeen;
+  return o;
 }
 
 function describeResolved(fn: (ctx: EvalContext) => TermValue, ctx: EvalContext, name: string): string {

@@ -17,6 +17,8 @@ export class EvalContext {
   conf = 1;
   /** why the last term was unknown (set only when a term returns undefined) */
   unknownReason = "";
+  /** when an atom read a remembered or occluded object: when it was last seen (NaN otherwise) */
+  staleSince = NaN;
   /** local slots: quantifier variables, define parameters, action arguments */
   readonly slots: (SceneObject | undefined)[] = [];
   /** atom traces being recorded, or null when not requested */

@@ -22,6 +22,13 @@ export interface SceneObject {
   /** detection confidence in [0, 1]; 1 when the trace does not say */
   readonly confidence: number;
   readonly visible: boolean;
+  /**
+   * Set by perception memory: the time (seconds) the object was last seen
+   * visible, when this frame's view of it is older than the frame.
+   */
+  readonly lastSeen?: number;
+  /** set by perception memory: absent from the frame, carried from when it was last seen */
+  readonly remembered?: boolean;
 }
 
 /** A scene-graph edge: `inside(a, b)` with the detector's confidence. */

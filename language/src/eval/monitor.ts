@@ -13,6 +13,7 @@ import type { AtomTrace } from "./atom-trace.js";
 import { EvalContext } from "./context.js";
 import type { Frame } from "./frame.js";
 import { IndexedFrame } from "./scene-index.js";
+import { SceneMemory, type MemoryOptions } from "./memory.js";
 import { roundConfidence, statusOf } from "./truth.js";
 import type { Verdict } from "./verdict.js";
 
@@ -27,6 +28,8 @@ export interface MonitorOptions {
   readonly atoms?: "all" | "failures" | "none";
   /** identity of the trace, handed to extension predicates */
   readonly traceKey?: unknown;
+  /** perception memory for occluded and missing objects (see memory.ts) */
+  readonly memory?: MemoryOptions;
 }
 
 export const DEFAULT_THRESHOLD = 0.7;
@@ -74,6 +77,7 @@ export class Monitor {
   /** frames kept for the deferred constraints (none when there are none) */
   private readonly stored: IndexedFrame[] = [];
   private readonly applied = new Set<CompiledConstraint>();
+  private readonly memory: SceneMemory;
   private previous: IndexedFrame | undefined;
   private count = 0;
   private finished = false;
@@ -86,6 +90,7 @@ export class Monitor {
     for (let i = 0; i < program.slotCount; i++) this.ctx.slots.push(undefined);
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.atomsMode = options.atoms ?? "all";
+    this.memory = new SceneMemory(options.memory);
     program.temporal.reset();
     for (const c of program.constraints) (c.deferred ? this.deferred : this.streaming).add(c);
   }
@@ -98,7 +103,8 @@ export class Monitor {
   /** Evaluates everything that settles at this frame. */
   push(frame: Frame): Verdict[] {
     if (this.finished) throw new Error("Monitor.push after finish()");
-    const current = new IndexedFrame(frame, this.count++);
+    const step = this.count++;
+    const current = new IndexedFrame(this.memory.apply(frame, step), step);
     if (!this.deferred.empty) this.stored.push(current);
     const out: Verdict[] = [];
     const action = frame.action && describeAction(frame.action);
@@ -152,10 +158,9 @@ export class Monitor {
         out.push(this.evaluate(c, current, current.step, action));
       }
     }
-    for (const c of s.invariants) {
-      this.applied.add(c);
-      out.push(this.evaluate(c, current, current.step));
-    }
+    // invariants apply at every frame: mark them once
+    if (current.step === 0) for (const c of s.invariants) this.applied.add(c);
+    for (const c of s.invariants) out.push(this.evaluate(c, current, current.step));
   }
 
   private runAtEnd(s: Schedule, last: IndexedFrame, out: Verdict[]): void {
@@ -202,17 +207,9 @@ export class Monitor {
     }
     ctx.atoms = null;
     const reason = atoms.length > 0 || this.atomsMode !== "none" ? explainVerdict(truth, status, conf, this.threshold, atoms, decisive) : "";
-    return {
-      id: c.form.id,
-      type: c.form.type,
-      severity: c.form.severity,
-      step,
-      status,
-      confidence: roundConfidence(conf),
-      reason,
-      atoms,
-      ...(action ? { action } : {}),
-    };
+    const verdict: Verdict = { id: c.form.id, type: c.form.type, severity: c.form.severity, step, status, confidence: roundConfidence(conf), reason, atoms };
+    if (action !== undefined) (verdict as { action?: string }).action = action;
+    return verdict;
   }
 
   private verdictWithoutState(c: CompiledConstraint, step: number, action: string, reason: string): Verdict {

@@ -8,7 +8,7 @@ import type { Frame, Relation, SceneObject } from "./frame.js";
 export class IndexedFrame {
   readonly byId = new Map<string, SceneObject>();
   private byType: Map<string, SceneObject[]> | undefined;
-  private edges: Map<string, Relation> | undefined;
+  private edges: Map<string, Relation[]> | undefined;
 
   constructor(
     readonly frame: Frame,
@@ -20,6 +20,11 @@ export class IndexedFrame {
 
   /** objects whose type matches `name` (coffee_machine → CoffeeMachine) */
   objectsOfType(name: string): readonly SceneObject[] {
+    return this.objectsOfTypeKey(normalizeTypeKey(name));
+  }
+
+  /** objects whose normalised type (normalizeTypeKey) is `key` */
+  objectsOfTypeKey(key: string): readonly SceneObject[] {
     if (!this.byType) {
       this.byType = new Map();
       for (const o of this.frame.objects) {
@@ -29,16 +34,27 @@ export class IndexedFrame {
         list.push(o);
       }
     }
-    return this.byType.get(normalizeTypeKey(name)) ?? [];
+    return this.byType.get(key) ?? noObjects;
   }
 
   /** the edge rel(a, b), if the scene graph has it */
   edge(rel: string, a: string, b: string): Relation | undefined {
     if (!this.edges) {
+      // frames hold few edges per relation: a short scan beats building string keys
       this.edges = new Map();
-      for (const r of this.frame.relations) this.edges.set(edgeKey(r.rel, r.a, r.b), r);
+      for (const r of this.frame.relations) {
+        const list = this.edges.get(r.rel);
+        if (list) list.push(r);
+        else this.edges.set(r.rel, [r]);
+      }
     }
-    return this.edges.get(edgeKey(rel, a, b));
+    const list = this.edges.get(rel);
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
+      if (r.a === a && r.b === b) return r;
+    }
+    return undefined;
   }
 
   hasEdges(): boolean {
@@ -46,6 +62,4 @@ export class IndexedFrame {
   }
 }
 
-function edgeKey(rel: string, a: string, b: string): string {
-  return rel + "\u0000" + a + "\u0000" + b;
-}
+const noObjects: readonly SceneObject[] = [];

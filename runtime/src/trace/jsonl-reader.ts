@@ -14,6 +14,7 @@ import {
   type LineContext,
 } from "./frame-schema.js";
 import { TraceError, explainJsonSyntaxError } from "./trace-error.js";
+import { ai2thorAdapter } from "./ai2thor-adapter.js";
 
 export type { LineAdapter, LineContext } from "./frame-schema.js";
 export { lineError, expectedError } from "./frame-schema.js";
@@ -21,8 +22,9 @@ export { TraceError } from "./trace-error.js";
 
 export interface ReadTraceOptions {
   /**
-   * Readers for other line formats (e.g. an AI2THOR `event.metadata` adapter),
-   * tried in order before the native craft frame format.
+   * Readers for other line formats, tried in order before the native craft
+   * frame format. Default: the AI2THOR `event.metadata` adapter; `[]` turns
+   * it off.
    */
   readonly adapters?: readonly LineAdapter[];
   /** bytes read from the file at a time (default 256 KiB) */
@@ -78,7 +80,8 @@ class LineParser {
       index: 0,
       header: undefined,
       seenIds: new Set(),
-      adapters: options.adapters ?? [],
+      // AI2THOR `event.metadata` dumps are read by default
+      adapters: options.adapters ?? [ai2thorAdapter],
     };
   }
 

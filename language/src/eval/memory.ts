@@ -1,0 +1,94 @@
+// Perception memory (CRAFT++ seed §8.1): an object missing from a frame, or
+// reported but not visible, keeps its last seen state, and its confidence
+// decays with the time since it was last seen:
+//
+//     c(Δt) = c_seen · 2^(−Δt / h)          h: half-life, default 5 s
+//
+// Relations of a missing object are carried the same way. So a brief
+// occlusion or a flickering detection lowers confidence (towards UNCERTAIN)
+// but never flips a fact: it cannot turn SATISFIED into VIOLATED.
+
+import type { Frame, Relation, SceneObject } from "./frame.js";
+
+export interface MemoryOptions {
+  /** seconds for a remembered confidence to halve (default 5); 0 turns memory off */
+  readonly halfLife?: number;
+  /** seconds per frame when frames carry no `time` (default 1) */
+  readonly frameDuration?: number;
+}
+
+export const DEFAULT_HALF_LIFE = 5;
+
+interface Seen {
+  readonly object: SceneObject;
+  /** when it was last visible (seconds) */
+  readonly at: number;
+  /** its edges at that time */
+  readonly edges: readonly Relation[];
+}
+
+export class SceneMemory {
+  private readonly seen = new Map<string, Seen>();
+  private readonly halfLife: number;
+  private readonly frameDuration: number;
+
+  constructor(options: MemoryOptions = {}) {
+    this.halfLife = options.halfLife ?? DEFAULT_HALF_LIFE;
+    this.frameDuration = options.frameDuration ?? 1;
+  }
+
+  decay(elapsed: number): number {
+    return this.halfLife > 0 ? Math.pow(2, -Math.max(0, elapsed) / this.halfLife) : 0;
+  }
+
+  /** The frame as the evaluator should see it: what is missing or occluded filled in from memory. */
+  apply(frame: Frame, step: number): Frame {
+    if (this.halfLife <= 0) return frame;
+    const now = frame.time ?? step * this.frameDuration;
+    const present = new Set<string>();
+    let objects: SceneObject[] | undefined;
+    let relations: Relation[] | undefined;
+    for (let i = 0; i < frame.objects.length; i++) {
+      const o = frame.objects[i]!;
+      present.add(o.id);
+      const prior = this.seen.get(o.id);
+      if (o.visible || prior === undefined) {
+        this.seen.set(o.id, { object: o, at: now, edges: o.visible ? edgesOf(frame.relations, o.id) : (prior?.edges ?? edgesOf(frame.relations, o.id)) });
+        objects?.push(o);
+        continue;
+      }
+      // reported but occluded: its report is as old as its last sighting
+      const factor = this.decay(now - prior.at);
+      objects ??= frame.objects.slice(0, i);
+      objects.push({ ...o, confidence: Math.min(o.confidence, prior.object.confidence * factor), lastSeen: prior.at });
+      if (!frame.relations.some((r) => r.a === o.id || r.b === o.id)) {
+        // the detector lost its edges too: carry them from the last sighting
+        for (const r of prior.edges) (relations ??= frame.relations.slice()).push({ ...r, confidence: r.confidence * factor });
+      }
+    }
+    for (const [id, s] of this.seen) {
+      if (present.has(id)) continue;
+      const factor = this.decay(now - s.at);
+      objects ??= frame.objects.slice();
+      objects.push({ ...s.object, visible: false, confidence: s.object.confidence * factor, lastSeen: s.at, remembered: true });
+      for (const r of s.edges) {
+        relations ??= frame.relations.slice();
+        if (!relations.some((x) => x.rel === r.rel && x.a === r.a && x.b === r.b)) relations.push({ ...r, confidence: r.confidence * factor });
+      }
+    }
+    if (!objects && !relations) return frame;
+    const out: Frame = { ...frame, objects: objects ?? frame.objects, relations: relations ?? frame.relations };
+    // a carried edge needs both ends in the frame
+    if (relations) {
+      const ids = new Set(out.objects.map((o) => o.id));
+      return { ...out, relations: out.relations.filter((r) => ids.has(r.a) && ids.has(r.b)) };
+    }
+    return out;
+  }
+}
+
+function edgesOf(relations: readonly Relation[], id: string): Relation[] {
+  const out: Relation[] = [];
+  for (const r of relations) if (r.a === id || r.b === id) out.push(r);
+  return out;
+}
