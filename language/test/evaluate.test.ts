@@ -194,6 +194,14 @@ describe("terms, attributes and geometry", () => {
     expect(verdict("(eq (/ 1 0) 1)").status).toBe("UNCERTAIN");
   });
 
+  it("filled with a liquid keeps the object's confidence, with atom traces on or off", () => {
+    const cup = obj("Cup_1", "Cup", { isFilledWithLiquid: true, fillLiquid: "water" }, { confidence: 0.9 });
+    for (const atoms of ["all", "none"] as const) {
+      const v = run(`(constraint C :type invariant (filled cup 'coffee))`, [frame([cup])], { atoms }).results[0]!;
+      expect([v.status, v.confidence]).toEqual(["VIOLATED", 0.9]);
+    }
+  });
+
   it("enum attributes compare with quoted symbols", () => {
     expect(verdict("(eq mug.temperature 'Hot)").status).toBe("SATISFIED");
     expect(verdict("(eq mug.temperature 'Cold')").status).toBe("VIOLATED");
@@ -307,5 +315,65 @@ describe("perception memory", () => {
     const inv = run(src, frames, { memory: { halfLife: 0 } }).results.filter((r) => r.id === "Inv");
     expect(inv[1]!.status).toBe("UNCERTAIN");
     expect(inv[1]!.reason).toMatch(/no signal, object or object of type mug/);
+  });
+});
+
+describe("explanations: causal chain and repair hint", () => {
+  const microwave = (open: boolean) => obj("Microwave_1", "Microwave", { isOpen: open }, { confidence: 0.95 });
+  const mug = (dirty = false) => obj("Mug_1", "Mug", { isDirty: dirty });
+
+  it("the seed's example: false since the first frame; open the microwave before the action", () => {
+    const v = run(microwaveSeed, seedTrace(0.95)).results.find((r) => r.id === "C1")!;
+    expect(v.explanation).toEqual({
+      causes: [
+        {
+          atom: "(eq microwave.isOpen true)",
+          value: false,
+          since: 0,
+          fromStart: true,
+          text: "(eq microwave.isOpen true) has been false since the first frame",
+        },
+      ],
+      hint: "open Microwave_1 before PutObject(Mug_1, Microwave_1)",
+    });
+  });
+
+  it("the chain names the action after which the fact became false", () => {
+    const frames = [
+      frame([mug(), microwave(true)]),
+      frame([mug(), microwave(true)], [], act("PickupObject", "Mug_1")),
+      frame([mug(), microwave(false)], [], act("CloseObject", "Microwave_1")),
+      frame([mug(), microwave(false)], [], act("MoveAhead")),
+      frame([mug(), microwave(false)], [], act("PutObject", "Mug_1", "Microwave_1")),
+    ];
+    const v = run(microwaveSeed, frames).results.find((r) => r.id === "C1")!;
+    expect(v.step).toBe(4);
+    expect(v.explanation!.causes[0]).toMatchObject({ since: 2, fromStart: false, action: "CloseObject(Microwave_1)" });
+    expect(v.explanation!.causes[0]!.text).toBe("(eq microwave.isOpen true) became false at step 2, after CloseObject(Microwave_1)");
+  });
+
+  it("hints follow the polarity the constraint needed and the constraint's timing", () => {
+    const sink = obj("Sink_1", "Sink");
+    const src = `(constraint Clean :type pre :action (PutObject mug sink) (not (dirty mug)))
+(constraint In :type post :action (PutObject mug sink) (inside mug sink))
+(constraint Off :type invariant (not (inside mug sink)))
+(constraint Full :type goal (filled mug 'coffee))`;
+    const frames = [
+      frame([mug(true), sink], [rel("on_top_of", "Mug_1", "Sink_1")]),
+      frame([mug(true), sink], [rel("on_top_of", "Mug_1", "Sink_1")], act("PutObject", "Mug_1", "Sink_1")),
+      frame([obj("Mug_1", "Mug", { isDirty: true, isFilledWithLiquid: false }), sink], [rel("inside", "Mug_1", "Sink_1")], act("MoveAhead")),
+    ];
+    const r = run(src, frames).results;
+    const hint = (id: string) => r.find((v) => v.id === id && v.status === "VIOLATED")?.explanation?.hint;
+    expect(hint("Clean")).toBe("clean Mug_1 before PutObject(Mug_1, Sink_1)");
+    expect(hint("In")).toBe("put Mug_1 into Sink_1: PutObject(Mug_1, Sink_1) did not achieve it");
+    expect(hint("Off")).toBe("take Mug_1 out of Sink_1; it has not held since step 2 (after MoveAhead())");
+    expect(hint("Full")).toBe("fill Mug_1 with coffee before the task ends");
+  });
+
+  it("costs nothing when atoms are off: no explanation is computed", () => {
+    const v = run(microwaveSeed, seedTrace(0.95), { atoms: "none" }).results.find((r) => r.id === "C1")!;
+    expect(v.status).toBe("VIOLATED");
+    expect(v.explanation).toBeUndefined();
   });
 });

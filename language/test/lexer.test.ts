@@ -175,7 +175,7 @@ describe("Scanner", () => {
     expect(scanner.comments.map((c) => c.text)).toEqual(["; x"]);
   });
 
-  it("reuses paren tokens only when asked to", () => {
+  it("reuses token objects only when asked to", () => {
     const reuse = new Scanner("(a) (b)", true);
     const first: import("chevrotain").IToken[] = [];
     reuse.nextItem(first);

@@ -53,6 +53,7 @@ describe("craft check: reports", () => {
         },
       ],
       action: expect.stringMatching(/^PutObject\(Mug_1, Microwave_1\)/),
+      explanation: expect.objectContaining({ hint: expect.stringContaining("open Microwave_1") }),
     });
   });
 
@@ -64,6 +65,15 @@ describe("craft check: reports", () => {
     expect(lines[1]).toMatch(/^ {2}VIOLATED +C1 pre hard at step 2 PutObject\(Mug_1, Microwave_1\).*confidence 0\.95$/);
     expect(lines[2]!.trim()).toBe("Microwave_1.isOpen is false but required true");
     expect(lines[3]).toContain("(eq microwave.isOpen true) = false (confidence 0.95, state_equality)");
+  });
+
+  it("--explain prints the causal chain and a repair hint; --json always carries them", () => {
+    const run = craft(["check", seed, closed, "--explain"]);
+    expect(run.stdout).toContain("why: (eq microwave.isOpen true) has been false since the first frame");
+    expect(run.stdout).toContain("hint: open Microwave_1 before PutObject(Mug_1, Microwave_1)");
+    expect(craft(["check", seed, closed]).stdout).not.toContain("hint:");
+    const json = JSON.parse(craft(["check", seed, closed, "--json"]).stdout) as CraftReport;
+    expect(json.traces[0]!.results[0]!.explanation!.hint).toMatch(/^open Microwave_1 before PutObject\(Mug_1, Microwave_1\)/);
   });
 
   it("low confidence is UNCERTAIN and exits 0; --threshold lowers θ", () => {

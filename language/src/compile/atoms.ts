@@ -9,10 +9,11 @@ import type { BBox, SceneObject } from "../eval/frame.js";
 import { containment, distance, support } from "../eval/geometry.js";
 import { F, T, U, roundConfidence, truthToValue, type Truth } from "../eval/truth.js";
 import type { ExtensionArg, ExtensionPredicate } from "../check/registry.js";
+import type { AtomFact, AtomSite } from "../eval/atom-site.js";
 import { formatValue, isSceneObject, type CompiledTerm, type FormulaFn } from "./compiled.js";
 
 /** Records an atom trace when requested; the caller has set ctx.conf. */
-function record(ctx: EvalContext, expr: string, truth: Truth, source: AtomSource, reason: string): void {
+function record(ctx: EvalContext, atom: AtomSite, truth: Truth, source: AtomSource, reason: string, fact?: AtomFact): void {
   const atoms = ctx.atoms!;
   ctx.decisive = [atoms.length];
   if (!Number.isNaN(ctx.staleSince)) {
@@ -21,12 +22,13 @@ function record(ctx: EvalContext, expr: string, truth: Truth, source: AtomSource
     source = "memory";
     ctx.staleSince = NaN;
   }
-  atoms.push({ expr, value: truthToValue(truth), confidence: roundConfidence(ctx.conf), source, reason });
+  atoms.push({ expr: atom.expr, value: truthToValue(truth), confidence: roundConfidence(ctx.conf), source, reason });
+  ctx.sites?.push({ site: atom, slots: ctx.slots.map((o) => o?.id), ...(fact ? { fact } : {}) });
 }
 
-function unknown(ctx: EvalContext, expr: string, source: AtomSource): Truth {
+function unknown(ctx: EvalContext, atom: AtomSite, source: AtomSource): Truth {
   ctx.conf = 0;
-  if (ctx.atoms !== null) record(ctx, expr, U, source, ctx.unknownReason);
+  if (ctx.atoms !== null) record(ctx, atom, U, source, ctx.unknownReason);
   return U;
 }
 
@@ -48,7 +50,7 @@ const orderings: Record<string, Ordering> = {
 };
 
 /** `(eq a b)`, `(neq a b)`, `(< a b)` …; source state_equality for eq/neq, state_check otherwise. */
-export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, expr: string): FormulaFn {
+export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, atom: AtomSite): FormulaFn {
   const fa = a.fn;
   const fb = b.fn;
   const source: AtomSource = op === "eq" || op === "neq" ? "state_equality" : "state_check";
@@ -57,23 +59,30 @@ export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, exp
     ctx.staleSince = NaN;
     const va = fa(ctx);
     const ca = ctx.conf;
-    if (va === undefined) return unknown(ctx, expr, source);
+    if (va === undefined) return unknown(ctx, atom, source);
     const vb = fb(ctx);
     const cb = ctx.conf;
-    if (vb === undefined) return unknown(ctx, expr, source);
+    if (vb === undefined) return unknown(ctx, atom, source);
     let holds: boolean;
     if (order) {
       if (typeof va !== "number" || typeof vb !== "number") {
         ctx.unknownReason = `${op} needs numbers, got ${formatValue(va)} and ${formatValue(vb)}`;
-        return unknown(ctx, expr, source);
+        return unknown(ctx, atom, source);
       }
       holds = order(va, vb);
     } else holds = valuesEqual(va, vb) === (op === "eq");
     const truth = holds ? T : F;
     ctx.conf = ca < cb ? ca : cb;
-    if (ctx.atoms !== null) record(ctx, expr, truth, source, comparisonReason(ctx, op, a, b, va, vb, holds));
+    if (ctx.atoms !== null) record(ctx, atom, truth, source, comparisonReason(ctx, op, a, b, va, vb, holds), comparisonFact(ctx, op, a, b, va, vb));
     return truth;
   };
+}
+
+/** `(eq X.attr literal)`: which attribute of which object, and the value it was compared with. */
+function comparisonFact(ctx: EvalContext, op: string, a: CompiledTerm, b: CompiledTerm, va: TermValue, vb: TermValue): AtomFact | undefined {
+  const [subject, value] = b.literal ? [a.subject?.(ctx), vb] : a.literal ? [b.subject?.(ctx), va] : [undefined, undefined];
+  if (!subject || (typeof value !== "boolean" && typeof value !== "string" && typeof value !== "number")) return undefined;
+  return { kind: "compare", op, object: subject.object, attr: subject.attr, value };
 }
 
 function comparisonReason(ctx: EvalContext, op: string, a: CompiledTerm, b: CompiledTerm, va: TermValue, vb: TermValue, holds: boolean): string {
@@ -96,39 +105,42 @@ function comparisonReason(ctx: EvalContext, op: string, a: CompiledTerm, b: Comp
 // ---- Boolean terms used as formulas -------------------------------------------
 
 /** A Boolean signal or attribute used as a formula (`p`, `mug.isDirty`). */
-export function booleanTermAtom(term: CompiledTerm, expr: string): FormulaFn {
+export function booleanTermAtom(term: CompiledTerm, atom: AtomSite): FormulaFn {
   const f = term.fn;
   return (ctx) => {
     ctx.staleSince = NaN;
     const v = f(ctx);
     if (v === true || v === false) {
       const truth = v ? T : F;
-      if (ctx.atoms !== null) record(ctx, expr, truth, "state_check", `${term.describe(ctx)} is ${v}`);
+      if (ctx.atoms !== null) {
+        const subject = term.subject?.(ctx);
+        record(ctx, atom, truth, "state_check", `${term.describe(ctx)} is ${v}`, subject && { kind: "state", object: subject.object, field: subject.attr });
+      }
       return truth;
     }
     if (v !== undefined) ctx.unknownReason = `${term.describe(ctx)} is ${formatValue(v)}, not true or false`;
-    return unknown(ctx, expr, "state_check");
+    return unknown(ctx, atom, "state_check");
   };
 }
 
 // ---- state predicates ------------------------------------------------------------
 
 /** `(dirty x)`, `(is_open x)`, `(filled x 'coffee)`, `(visible x)`: one state field of an object. */
-export function statePredicateAtom(field: string | "visible", x: CompiledTerm, liquid: CompiledTerm | undefined, expr: string): FormulaFn {
+export function statePredicateAtom(field: string | "visible", x: CompiledTerm, liquid: CompiledTerm | undefined, atom: AtomSite): FormulaFn {
   const fx = x.fn;
   return (ctx) => {
     ctx.staleSince = NaN;
     const o = fx(ctx);
-    if (o === undefined) return unknown(ctx, expr, "state_check");
+    if (o === undefined) return unknown(ctx, atom, "state_check");
     if (!isSceneObject(o)) {
       ctx.unknownReason = `${formatValue(o)} is not an object`;
-      return unknown(ctx, expr, "state_check");
+      return unknown(ctx, atom, "state_check");
     }
     const conf = ctx.conf;
     const v = field === "visible" ? o.visible : o.state[field];
     if (typeof v !== "boolean") {
       ctx.unknownReason = `${o.id} reports no ${field} in frame ${ctx.frame.step}`;
-      return unknown(ctx, expr, "state_check");
+      return unknown(ctx, atom, "state_check");
     }
     let holds = v;
     let detail = `${o.id}.${field} is ${v}`;
@@ -139,8 +151,12 @@ export function statePredicateAtom(field: string | "visible", x: CompiledTerm, l
       detail += `, fillLiquid is ${have ?? "unknown"}${holds ? "" : ` but required ${formatValue(want)}`}`;
     }
     const truth = holds ? T : F;
+    if (ctx.atoms !== null) {
+      const want = liquid?.fn(ctx);
+      ctx.conf = conf;
+      record(ctx, atom, truth, "state_check", detail, { kind: "state", object: o.id, field, ...(typeof want === "string" ? { liquid: want } : {}) });
+    }
     ctx.conf = conf;
-    if (ctx.atoms !== null) record(ctx, expr, truth, "state_check", detail);
     return truth;
   };
 }
@@ -160,7 +176,7 @@ export const NEAR_DEFAULT_THRESHOLD = 0.5;
  * else, when the frame states relations at all, the edge's absence is a
  * false with the objects' confidence (closed world).
  */
-export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, threshold: CompiledTerm | undefined, expr: string): FormulaFn {
+export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, threshold: CompiledTerm | undefined, atom: AtomSite): FormulaFn {
   const measure = geometric[rel];
   const fa = a.fn;
   const fb = b.fn;
@@ -168,79 +184,79 @@ export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, thre
     ctx.staleSince = NaN;
     const oa = fa(ctx);
     const ca = ctx.conf;
-    if (oa === undefined) return unknown(ctx, expr, "edge_relation");
+    if (oa === undefined) return unknown(ctx, atom, "edge_relation");
     const ob = fb(ctx);
     const cb = ctx.conf;
-    if (ob === undefined) return unknown(ctx, expr, "edge_relation");
+    if (ob === undefined) return unknown(ctx, atom, "edge_relation");
     if (!isSceneObject(oa) || !isSceneObject(ob)) {
       ctx.unknownReason = `${rel} relates objects, got ${formatValue(oa)} and ${formatValue(ob)}`;
-      return unknown(ctx, expr, "edge_relation");
+      return unknown(ctx, atom, "edge_relation");
     }
     const edge = ctx.frame.edge(rel, oa.id, ob.id);
     if (edge !== undefined) {
       ctx.conf = edge.confidence;
-      if (ctx.atoms !== null) record(ctx, expr, T, "edge_relation", `scene graph has ${rel}(${oa.id}, ${ob.id}) with confidence ${roundConfidence(edge.confidence)}`);
+      if (ctx.atoms !== null) record(ctx, atom, T, "edge_relation", `scene graph has ${rel}(${oa.id}, ${ob.id}) with confidence ${roundConfidence(edge.confidence)}`, { kind: "relation", rel, a: oa.id, b: ob.id });
       return T;
     }
     const objectsConf = ca < cb ? ca : cb;
-    if (rel === "near") return nearByDistance(ctx, oa, ob, objectsConf, threshold, expr);
+    if (rel === "near") return nearByDistance(ctx, oa, ob, objectsConf, threshold, atom);
     if (measure !== undefined && oa.bbox !== undefined && ob.bbox !== undefined) {
       const m = measure(oa.bbox, ob.bbox);
       const holds = m >= 0.5;
       ctx.conf = objectsConf * Math.abs(2 * m - 1);
       if (ctx.atoms !== null) {
         const what = rel === "inside" ? "of its box lies inside" : "of its footprint rests on";
-        record(ctx, expr, holds ? T : F, "geometry_iou", `no ${rel} edge; ${Math.round(m * 100)}% ${what} ${ob.id}'s box: ${oa.id} is ${holds ? "" : "not "}${rel.replace(/_/g, " ")} ${ob.id}`);
+        record(ctx, atom, holds ? T : F, "geometry_iou", `no ${rel} edge; ${Math.round(m * 100)}% ${what} ${ob.id}'s box: ${oa.id} is ${holds ? "" : "not "}${rel.replace(/_/g, " ")} ${ob.id}`, { kind: "relation", rel, a: oa.id, b: ob.id });
       }
       return holds ? T : F;
     }
     if (!ctx.frame.hasEdges()) {
       ctx.unknownReason = `frame ${ctx.frame.step} states no relations and ${oa.bbox ? ob.id : oa.id} has no bounding box`;
-      return unknown(ctx, expr, "edge_relation");
+      return unknown(ctx, atom, "edge_relation");
     }
     ctx.conf = objectsConf;
-    if (ctx.atoms !== null) record(ctx, expr, F, "edge_relation", `scene graph has no ${rel}(${oa.id}, ${ob.id}) edge`);
+    if (ctx.atoms !== null) record(ctx, atom, F, "edge_relation", `scene graph has no ${rel}(${oa.id}, ${ob.id}) edge`, { kind: "relation", rel, a: oa.id, b: ob.id });
     return F;
   };
 }
 
-function nearByDistance(ctx: EvalContext, oa: SceneObject, ob: SceneObject, conf: number, threshold: CompiledTerm | undefined, expr: string): Truth {
+function nearByDistance(ctx: EvalContext, oa: SceneObject, ob: SceneObject, conf: number, threshold: CompiledTerm | undefined, atom: AtomSite): Truth {
   let limit = NEAR_DEFAULT_THRESHOLD;
   if (threshold) {
     const t = threshold.fn(ctx);
     if (typeof t !== "number") {
       ctx.unknownReason = `near threshold is ${formatValue(t)}, not a number`;
-      return unknown(ctx, expr, "geometry_iou");
+      return unknown(ctx, atom, "geometry_iou");
     }
     limit = t;
   }
   if (!oa.position || !ob.position) {
     ctx.unknownReason = `${!oa.position ? oa.id : ob.id} has no position in frame ${ctx.frame.step}`;
-    return unknown(ctx, expr, "geometry_iou");
+    return unknown(ctx, atom, "geometry_iou");
   }
   const d = distance(oa.position, ob.position);
   const truth = d <= limit ? T : F;
   ctx.conf = conf;
-  if (ctx.atoms !== null) record(ctx, expr, truth, "geometry_iou", `${oa.id} is ${formatValue(d)} m from ${ob.id} (near means ≤ ${limit} m)`);
+  if (ctx.atoms !== null) record(ctx, atom, truth, "geometry_iou", `${oa.id} is ${formatValue(d)} m from ${ob.id} (near means ≤ ${limit} m)`, { kind: "relation", rel: "near", a: oa.id, b: ob.id });
   return truth;
 }
 
 /** `(holding x)`: the robot holds x — its isPickedUp state, else any `holding` edge to x. */
-export function holdingOneAtom(x: CompiledTerm, expr: string): FormulaFn {
+export function holdingOneAtom(x: CompiledTerm, atom: AtomSite): FormulaFn {
   const fx = x.fn;
   return (ctx) => {
     ctx.staleSince = NaN;
     const o = fx(ctx);
-    if (o === undefined) return unknown(ctx, expr, "state_check");
+    if (o === undefined) return unknown(ctx, atom, "state_check");
     if (!isSceneObject(o)) {
       ctx.unknownReason = `${formatValue(o)} is not an object`;
-      return unknown(ctx, expr, "state_check");
+      return unknown(ctx, atom, "state_check");
     }
     const conf = ctx.conf;
     for (const r of ctx.frame.frame.relations) {
       if (r.rel === "holding" && r.b === o.id) {
         ctx.conf = r.confidence;
-        if (ctx.atoms !== null) record(ctx, expr, T, "edge_relation", `scene graph has holding(${r.a}, ${o.id})`);
+        if (ctx.atoms !== null) record(ctx, atom, T, "edge_relation", `scene graph has holding(${r.a}, ${o.id})`, { kind: "state", object: o.id, field: "isPickedUp" });
         return T;
       }
     }
@@ -248,11 +264,11 @@ export function holdingOneAtom(x: CompiledTerm, expr: string): FormulaFn {
     if (typeof picked === "boolean") {
       ctx.conf = conf;
       const truth = picked ? T : F;
-      if (ctx.atoms !== null) record(ctx, expr, truth, "state_check", `${o.id}.isPickedUp is ${picked}`);
+      if (ctx.atoms !== null) record(ctx, atom, truth, "state_check", `${o.id}.isPickedUp is ${picked}`, { kind: "state", object: o.id, field: "isPickedUp" });
       return truth;
     }
     ctx.unknownReason = `${o.id} reports no isPickedUp and no holding edge`;
-    return unknown(ctx, expr, "state_check");
+    return unknown(ctx, atom, "state_check");
   };
 }
 
@@ -281,14 +297,14 @@ export function extensionCall(pred: ExtensionPredicate, args: readonly CompiledT
   };
 }
 
-export function extensionAtom(pred: ExtensionPredicate, args: readonly CompiledTerm[], expr: string): FormulaFn {
+export function extensionAtom(pred: ExtensionPredicate, args: readonly CompiledTerm[], atom: AtomSite): FormulaFn {
   const call = extensionCall(pred, args);
   const source: AtomSource = `extension:${pred.name}`;
   return (ctx) => {
     const r = call(ctx);
     const truth = r.value === true ? T : r.value === false ? F : U;
     if (truth === U) ctx.conf = 0;
-    if (ctx.atoms !== null) record(ctx, expr, truth, source, r.reason);
+    if (ctx.atoms !== null) record(ctx, atom, truth, source, r.reason);
     return truth;
   };
 }

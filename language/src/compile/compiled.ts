@@ -15,6 +15,8 @@ export interface CompiledTerm {
   readonly describe: (ctx: EvalContext) => string;
   /** a constant: reasons say "required X" of it */
   readonly literal?: boolean;
+  /** for `x.attr`: the object and attribute it reads in this frame, for repair hints */
+  readonly subject?: (ctx: EvalContext) => { object: string; attr: string } | undefined;
 }
 
 export function isSceneObject(v: TermValue): v is SceneObject {

@@ -14,6 +14,7 @@ import { booleanTermAtom, comparisonAtom, extensionAtom, extensionTerm, holdingO
 import { junction, negation, quantifier } from "./logic.js";
 import { arithmeticTerm, attributeTerm, boundObjectTerm, distanceTerm, globalNameTerm, literalTerm, signalPathTerm, slotTerm } from "./terms.js";
 import { TemporalCompiler } from "./temporal.js";
+import type { AtomSite } from "../eval/atom-site.js";
 
 /** One argument of a compiled `:action` pattern. */
 export interface PatternArgMatcher {
@@ -135,17 +136,27 @@ class Compiler {
     return { name: p.name, args, text };
   }
 
+  /** Compiles an atom with its site, which explanations use to re-evaluate it on earlier frames. */
+  private atom(expr: string, build: (site: AtomSite) => FormulaFn): FormulaFn {
+    const site: AtomSite = { expr };
+    const cellsBefore = this.temporal.cells.length;
+    const f = build(site);
+    // atoms that read temporal cells see only the current state: they cannot be replayed
+    if (this.temporal.cells.length === cellsBefore) site.probe = f;
+    return f;
+  }
+
   // ---- formulas --------------------------------------------------------------
 
   formula(e: Expr, env: Env): FormulaFn {
     switch (e.kind) {
       case "literal":
         if (e.literal.type === "bool") return constantTruth(e.literal.value ? T : F, 1);
-        return booleanTermAtom(this.term(e, env), this.text(e, env));
+        return this.atom(this.text(e, env), (site) => booleanTermAtom(this.term(e, env), site));
       case "name": {
         const local = e.parts.length === 1 ? env.get(e.parts[0]!) : undefined;
         if (local?.kind === "arg") return this.argFormula(local);
-        return booleanTermAtom(this.term(e, env), this.text(e, env));
+        return this.atom(this.text(e, env), (site) => booleanTermAtom(this.term(e, env), site));
       }
       case "quantifier": {
         const slot = this.allocSlot();
@@ -181,13 +192,13 @@ class Compiler {
           if (c.op === "implies") return junction("or", [negation(this.formula(args[0]!, env)), this.formula(args[1]!, env)], this.aggregation);
           return junction(c.op as "and" | "or", args.map((a) => this.formula(a, env)), this.aggregation);
         case "compare":
-          return comparisonAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), text);
+          return this.atom(text, (site) => comparisonAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), site));
         case "relation":
-          if (c.op === "holding" && args.length === 1) return holdingOneAtom(this.term(args[0]!, env), text);
-          return relationAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), args[2] && this.term(args[2], env), text);
+          if (c.op === "holding" && args.length === 1) return this.atom(text, (site) => holdingOneAtom(this.term(args[0]!, env), site));
+          return this.atom(text, (site) => relationAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), args[2] && this.term(args[2], env), site));
         case "state": {
           const field = c.op === "visible" ? "visible" : statePredicateFields[c.op]!;
-          return statePredicateAtom(field, this.term(args[0]!, env), args[1] && this.term(args[1], env), text);
+          return this.atom(text, (site) => statePredicateAtom(field, this.term(args[0]!, env), args[1] && this.term(args[1], env), site));
         }
         case "temporal": {
           const operandEnv = this.temporalEnv(env);
@@ -198,8 +209,8 @@ class Compiler {
       }
     }
     const ext = this.checked.registry.get(c.op);
-    if (ext && ext.result.kind === "Bool") return extensionAtom(ext, args.map((a) => this.term(a, env)), text);
-    if (builtin || ext) return booleanTermAtom(this.term(c, env), text);
+    if (ext && ext.result.kind === "Bool") return this.atom(text, (site) => extensionAtom(ext, args.map((a) => this.term(a, env)), site));
+    if (builtin || ext) return this.atom(text, (site) => booleanTermAtom(this.term(c, env), site));
     return unknownFormula(`${c.op} is not a predicate`);
   }
 

@@ -154,7 +154,11 @@ export function attributeTerm(base: CompiledTerm, attr: string): CompiledTerm {
     }
     return v;
   };
-  return { fn, describe: (ctx) => `${base.describe(ctx)}.${attr}` };
+  const subject = (ctx: EvalContext) => {
+    const o = base.fn(ctx);
+    return isSceneObject(o) ? { object: o.id, attr } : undefined;
+  };
+  return { fn, describe: (ctx) => `${base.describe(ctx)}.${attr}`, subject };
 }
 
 /** The whole dotted path is a signal name (`arm.speed`). */

@@ -2,6 +2,7 @@
 // Closures return a Truth (formulas) or a value (terms) and leave the
 // confidence in `conf`, so no evaluation step allocates.
 
+import type { AtomRecord } from "./atom-site.js";
 import type { AtomTrace } from "./atom-trace.js";
 import type { SceneObject } from "./frame.js";
 import type { IndexedFrame } from "./scene-index.js";
@@ -25,6 +26,8 @@ export class EvalContext {
   atoms: AtomTrace[] | null = null;
   /** indices into `atoms` that decided the last formula's value (recorded with atoms) */
   decisive: number[] = [];
+  /** for each recorded atom, what explanations need (recorded with atoms when asked) */
+  sites: AtomRecord[] | null = null;
 
   constructor(
     readonly aggregation: Aggregation,

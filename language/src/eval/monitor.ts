@@ -14,8 +14,11 @@ import { EvalContext } from "./context.js";
 import type { Frame } from "./frame.js";
 import { IndexedFrame } from "./scene-index.js";
 import { SceneMemory, type MemoryOptions } from "./memory.js";
-import { roundConfidence, statusOf } from "./truth.js";
-import type { Verdict } from "./verdict.js";
+import { F, T, roundConfidence, statusOf } from "./truth.js";
+import type { AtomRecord } from "./atom-site.js";
+import { describeOrigin, FrameHistory, traceBack } from "../explain/causal-chain.js";
+import { remedy, repairHint } from "../explain/repair-hint.js";
+import type { Cause, Explanation, Verdict } from "./verdict.js";
 
 export interface MonitorOptions {
   /** θ: confidence needed for SATISFIED / VIOLATED (default 0.7) */
@@ -30,6 +33,8 @@ export interface MonitorOptions {
   readonly traceKey?: unknown;
   /** perception memory for occluded and missing objects (see memory.ts) */
   readonly memory?: MemoryOptions;
+  /** how many frames explanations may look back for the cause of a violation (default 256) */
+  readonly explainWindow?: number;
 }
 
 export const DEFAULT_THRESHOLD = 0.7;
@@ -78,6 +83,8 @@ export class Monitor {
   private readonly stored: IndexedFrame[] = [];
   private readonly applied = new Set<CompiledConstraint>();
   private readonly memory: SceneMemory;
+  /** recent frames, for causal chains (none when atoms are off) */
+  private readonly history: FrameHistory | undefined;
   private previous: IndexedFrame | undefined;
   private count = 0;
   private finished = false;
@@ -91,6 +98,7 @@ export class Monitor {
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.atomsMode = options.atoms ?? "all";
     this.memory = new SceneMemory(options.memory);
+    this.history = this.atomsMode === "none" ? undefined : new FrameHistory(options.explainWindow ?? 256);
     program.temporal.reset();
     for (const c of program.constraints) (c.deferred ? this.deferred : this.streaming).add(c);
   }
@@ -111,6 +119,7 @@ export class Monitor {
     this.runPre(this.streaming, current, this.previous, action, out);
     this.program.temporal.step(current);
     this.runPost(this.streaming, current, action, out);
+    this.history?.push(current);
     this.previous = current;
     return out;
   }
@@ -193,23 +202,57 @@ export class Monitor {
     ctx.frame = frame;
     const traced = this.atomsMode === "all";
     ctx.atoms = traced ? [] : null;
+    ctx.sites = traced ? [] : null;
     let truth = c.formula(ctx);
     let conf = ctx.conf;
     let status = statusOf(truth, conf, this.threshold);
-    let atoms: AtomTrace[] = ctx.atoms ?? [];
-    let decisive = ctx.decisive;
     if (!traced && this.atomsMode === "failures" && status !== "SATISFIED") {
-      ctx.atoms = atoms = [];
+      ctx.atoms = [];
+      ctx.sites = [];
       truth = c.formula(ctx);
       conf = ctx.conf;
       status = statusOf(truth, conf, this.threshold);
-      decisive = ctx.decisive;
     }
+    const atoms: AtomTrace[] = ctx.atoms ?? [];
+    const sites = ctx.sites;
+    const decisive = ctx.decisive;
     ctx.atoms = null;
+    ctx.sites = null;
     const reason = atoms.length > 0 || this.atomsMode !== "none" ? explainVerdict(truth, status, conf, this.threshold, atoms, decisive) : "";
     const verdict: Verdict = { id: c.form.id, type: c.form.type, severity: c.form.severity, step, status, confidence: roundConfidence(conf), reason, atoms };
     if (action !== undefined) (verdict as { action?: string }).action = action;
+    if (status === "VIOLATED" && sites && this.history) {
+      (verdict as { explanation?: Explanation }).explanation = this.explain(c, frame, atoms, sites, decisive, action);
+    }
     return verdict;
+  }
+
+  /** The causal chain of each deciding atom, and a repair hint. */
+  private explain(c: CompiledConstraint, frame: IndexedFrame, atoms: readonly AtomTrace[], sites: readonly AtomRecord[], decisive: readonly number[], action: string | undefined): Explanation {
+    const history = this.history!;
+    const causes: Cause[] = [];
+    const remedies: string[] = [];
+    for (const i of new Set(decisive)) {
+      const atom = atoms[i];
+      const record = sites[i];
+      if (!atom || !record || atom.value === null) continue;
+      remedies.push(remedy(record.fact, atom.expr, !atom.value));
+      const origin = traceBack(this.ctx, record, atom.value ? T : F, frame.step, history);
+      if (!origin) continue;
+      const originAction = (origin.since === frame.step ? frame : history.at(origin.since))?.frame.action;
+      const cause: Cause = {
+        atom: atom.expr,
+        value: atom.value,
+        since: origin.since,
+        fromStart: origin.fromStart,
+        ...(originAction && !origin.fromStart ? { action: describeAction(originAction) } : {}),
+        text: describeOrigin(atom.expr, atom.value ? T : F, origin, originAction && describeAction(originAction), history.oldest),
+      };
+      causes.push(cause);
+    }
+    const first = causes.find((x) => !x.fromStart);
+    const hint = repairHint(remedies, c.form.type, action, first ? { step: first.since, ...(first.action ? { action: first.action } : {}) } : undefined);
+    return { causes, hint };
   }
 
   private verdictWithoutState(c: CompiledConstraint, step: number, action: string, reason: string): Verdict {

@@ -17,6 +17,26 @@ export interface Verdict {
   readonly atoms: readonly AtomTrace[];
   /** the action at this step, as `PutObject(Mug_1, Microwave_1)` */
   readonly action?: string;
+  /** for VIOLATED verdicts: the causal chain and a repair hint */
+  readonly explanation?: Explanation;
+}
+
+/** Why a deciding atom has its value: since when, and after which action. */
+export interface Cause {
+  readonly atom: string;
+  readonly value: boolean | null;
+  /** first step of the run of frames, up to the evaluated one, where the atom had this value */
+  readonly since: number;
+  /** the run reaches back to the first frame */
+  readonly fromStart: boolean;
+  /** the action that led into step `since` */
+  readonly action?: string;
+  readonly text: string;
+}
+
+export interface Explanation {
+  readonly causes: readonly Cause[];
+  readonly hint: string;
 }
 
 export type Summary = Record<Status, number>;

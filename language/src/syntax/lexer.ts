@@ -85,16 +85,17 @@ const STRING_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\",
 /**
  * An atom token. It is also the S-expression tree's atom (SAtom): the parser
  * hands the very token to the tree, so a large file costs one object per atom.
+ * (Fields are writable only so that a TokenPool can reuse the object.)
  */
 export class AtomToken implements IToken, SAtom {
   constructor(
-    readonly image: string,
-    readonly startOffset: number,
+    public image: string,
+    public startOffset: number,
     /** inclusive, as Chevrotain expects */
-    readonly endOffset: number,
-    readonly tokenTypeIdx: number,
-    readonly tokenType: TokenType,
-    readonly range: Range,
+    public endOffset: number,
+    public tokenTypeIdx: number,
+    public tokenType: TokenType,
+    public range: Range,
   ) {}
 
   get kind(): "atom" {
@@ -116,35 +117,69 @@ function paren(tokenType: TokenType, image: string, start: number): IToken {
   return { image, startOffset: start, endOffset: start, tokenTypeIdx: tokenType.tokenTypeIdx!, tokenType };
 }
 
-/** Paren tokens for one item at a time, reused from item to item. */
-class ParenPool {
-  private readonly tokens: IToken[] = [];
-  private used = 0;
-
-  constructor(
-    private readonly tokenType: TokenType,
-    private readonly image: string,
-  ) {}
+/**
+ * Token objects reused from one top-level item to the next, for callers that
+ * are done with an item's tokens and atoms before asking for the next one
+ * (parse, which keeps only the atoms' ranges and texts: those are never
+ * reused). A large file then allocates no token objects at all.
+ */
+class TokenPool {
+  private readonly atoms: AtomToken[] = [];
+  private readonly lparens: IToken[] = [];
+  private readonly rparens: IToken[] = [];
+  private usedAtoms = 0;
+  private usedL = 0;
+  private usedR = 0;
 
   reset(): void {
-    this.used = 0;
+    this.usedAtoms = 0;
+    this.usedL = 0;
+    this.usedR = 0;
   }
 
-  take(start: number): IToken {
-    if (this.used < this.tokens.length) {
-      const t = this.tokens[this.used++]!;
+  atom(tokenType: TokenType, image: string, start: number, end: number): AtomToken {
+    const range = { start, end };
+    if (this.usedAtoms < this.atoms.length) {
+      const t = this.atoms[this.usedAtoms++]!;
+      t.image = image;
       t.startOffset = start;
-      t.endOffset = start;
+      t.endOffset = end - 1;
+      t.tokenTypeIdx = tokenType.tokenTypeIdx!;
+      t.tokenType = tokenType;
+      t.range = range;
       return t;
     }
-    const t = paren(this.tokenType, this.image, start);
-    this.tokens.push(t);
-    this.used++;
+    const t = new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType, range);
+    this.atoms.push(t);
+    this.usedAtoms++;
+    return t;
+  }
+
+  lparen(start: number): IToken {
+    if (this.usedL < this.lparens.length) return moveTo(this.lparens[this.usedL++]!, start);
+    const t = paren(LParen, "(", start);
+    this.lparens.push(t);
+    this.usedL++;
+    return t;
+  }
+
+  rparen(start: number): IToken {
+    if (this.usedR < this.rparens.length) return moveTo(this.rparens[this.usedR++]!, start);
+    const t = paren(RParen, ")", start);
+    this.rparens.push(t);
+    this.usedR++;
     return t;
   }
 }
 
-function atom(tokenType: TokenType, image: string, start: number, end: number): AtomToken {
+function moveTo(t: IToken, start: number): IToken {
+  t.startOffset = start;
+  t.endOffset = start;
+  return t;
+}
+
+function atom(pool: TokenPool | undefined, tokenType: TokenType, image: string, start: number, end: number): AtomToken {
+  if (pool !== undefined) return pool.atom(tokenType, image, start, end);
   return new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType, { start, end });
 }
 
@@ -207,36 +242,49 @@ export class Scanner {
   /** deepest list nesting seen in the last item */
   maxDepth = 0;
   private pos = 0;
-  private readonly lparens: ParenPool | undefined;
-  private readonly rparens: ParenPool | undefined;
+  private readonly pool: TokenPool | undefined;
 
   /**
-   * With `reuseParens`, the paren tokens of one item are reused for the next
-   * (a large file then allocates none): for callers that are done with an
-   * item's tokens before asking for the next. Atom tokens are never reused.
+   * With `reuseTokens`, the token objects of one item (parens and atoms, so
+   * also the S-expression atoms built from them) are reused for the next:
+   * only for callers that keep nothing of an item but its atoms' ranges and
+   * texts once they ask for the next item.
    */
   constructor(
     readonly text: string,
-    reuseParens = false,
+    reuseTokens = false,
   ) {
-    if (reuseParens) {
-      this.lparens = new ParenPool(LParen, "(");
-      this.rparens = new ParenPool(RParen, ")");
-    }
+    if (reuseTokens) this.pool = new TokenPool();
   }
 
   /** Appends the next top-level item's tokens to `out`; false when only white space and comments were left. */
   nextItem(out: IToken[]): boolean {
+    const count = this.scanItem();
+    const buf = this.buf;
+    for (let k = 0; k < count; k++) out.push(buf[k]!);
+    return count > 0;
+  }
+
+  /** The next top-level item's tokens in a new exact-size array, or undefined at the end. */
+  nextItemTokens(): IToken[] | undefined {
+    const count = this.scanItem();
+    return count > 0 ? this.buf.slice(0, count) : undefined;
+  }
+
+  /** a buffer that keeps its capacity from item to item */
+  private readonly buf: IToken[] = [];
+
+  /** Scans the next item into buf[0, count); returns count (0 at the end). */
+  private scanItem(): number {
     const text = this.text;
     const n = text.length;
+    const buf = this.buf;
+    let count = 0;
     let i = this.pos;
     let depth = 0;
     let maxDepth = 0;
-    let any = false;
-    const lparens = this.lparens;
-    const rparens = this.rparens;
-    lparens?.reset();
-    rparens?.reset();
+    const pool = this.pool;
+    pool?.reset();
 
     while (i < n) {
       const c = text.charCodeAt(i);
@@ -247,16 +295,14 @@ export class Scanner {
         continue;
       }
       if (c === CH_LPAREN) {
-        out.push(lparens !== undefined ? lparens.take(i) : paren(LParen, "(", i));
+        buf[count++] = pool !== undefined ? pool.lparen(i) : paren(LParen, "(", i);
         i++;
-        any = true;
         if (++depth > maxDepth) maxDepth = depth;
         continue;
       }
       if (c === CH_RPAREN) {
-        out.push(rparens !== undefined ? rparens.take(i) : paren(RParen, ")", i));
+        buf[count++] = pool !== undefined ? pool.rparen(i) : paren(RParen, ")", i);
         i++;
-        any = true;
         // a `)` at depth 0 is stray: an item of its own
         if (depth === 0 || --depth === 0) break;
         continue;
@@ -273,8 +319,9 @@ export class Scanner {
         continue;
       }
       if (c === CH_QUOTE) {
-        i = lexString(text, i, out, this.diagnostics);
-        any = true;
+        const t = lexString(text, i, this.diagnostics, pool);
+        buf[count++] = t;
+        i = t.endOffset + 1;
         if (depth === 0) break;
         continue;
       }
@@ -295,14 +342,13 @@ export class Scanner {
         hash = (Math.imul(hash, 31) + d) | 0;
         j++;
       }
-      out.push(lexWord(text, i, j, hash, this.diagnostics));
+      buf[count++] = lexWord(text, i, j, hash, this.diagnostics, pool);
       i = j;
-      any = true;
       if (depth === 0) break;
     }
     this.pos = i;
     this.maxDepth = maxDepth;
-    return any;
+    return count;
   }
 }
 
@@ -317,16 +363,15 @@ export function lex(text: string): LexResult {
 /**
  * A string from the `"` at `start`. Strings end at the closing quote; a line
  * break before it leaves the string unterminated (and the rest of the file
- * still parses). Returns the offset after the string.
+ * still parses).
  */
-function lexString(text: string, start: number, tokens: IToken[], diagnostics: Diagnostic[]): number {
+function lexString(text: string, start: number, diagnostics: Diagnostic[], pool: TokenPool | undefined): AtomToken {
   const n = text.length;
   let j = start + 1;
   while (j < n) {
     const d = text.charCodeAt(j);
     if (d === CH_QUOTE) {
-      tokens.push(atom(StringToken, text.slice(start, j + 1), start, j + 1));
-      return j + 1;
+      return atom(pool, StringToken, text.slice(start, j + 1), start, j + 1);
     }
     if (d === CH_LF || d === CH_CR) break;
     if (d === CH_BACKSLASH) {
@@ -353,17 +398,23 @@ function lexString(text: string, start: number, tokens: IToken[], diagnostics: D
     j++;
   }
   diagnostics.push(syntaxError("unterminated string", start, j));
-  tokens.push(atom(StringToken, text.slice(start, j), start, j));
-  return j;
+  return atom(pool, StringToken, text.slice(start, j), start, j);
 }
 
 /** Classifies a run of symbol characters [start, end). */
-function lexWord(text: string, start: number, end: number, hash: number, diagnostics: Diagnostic[]): AtomToken {
+function lexWord(
+  text: string,
+  start: number,
+  end: number,
+  hash: number,
+  diagnostics: Diagnostic[],
+  pool: TokenPool | undefined,
+): AtomToken {
   const c = text.charCodeAt(start);
 
   if (c === CH_COLON) {
     if (end - start === 1) diagnostics.push(syntaxError("expected a keyword name after ':'", start, end));
-    return atom(KeywordToken, intern(text, start, end, hash), start, end);
+    return atom(pool, KeywordToken, intern(text, start, end, hash), start, end);
   }
 
   if (c === CH_APOS) {
@@ -374,7 +425,7 @@ function lexWord(text: string, start: number, end: number, hash: number, diagnos
     if (inner.length === 0 || inner.includes("'")) {
       diagnostics.push(syntaxError(`malformed quoted symbol ${image}; write 'name`, start, end));
     }
-    return atom(QuotedToken, image, start, end);
+    return atom(pool, QuotedToken, image, start, end);
   }
 
   // numbers: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
@@ -394,7 +445,7 @@ function lexWord(text: string, start: number, end: number, hash: number, diagnos
       i = j;
     }
   }
-  if (digits === 0) return atom(SymbolToken, intern(text, start, end, hash), start, end);
+  if (digits === 0) return atom(pool, SymbolToken, intern(text, start, end, hash), start, end);
 
   if (i < end && (text.charCodeAt(i) | 32) === 101 /* e or E */) {
     let j = i + 1;
@@ -403,20 +454,20 @@ function lexWord(text: string, start: number, end: number, hash: number, diagnos
     while (j < end && isDigit(text.charCodeAt(j))) j++;
     if (j > expStart) i = j;
   }
-  if (i === end) return atom(NumberToken, intern(text, start, end, hash), start, end);
+  if (i === end) return atom(pool, NumberToken, intern(text, start, end, hash), start, end);
 
   const rest = end - i;
   if (
     (rest === 1 && text.charCodeAt(i) === 115) /* s */ ||
     (rest === 2 && text.charCodeAt(i) === 109 && text.charCodeAt(i + 1) === 115) /* ms */
   ) {
-    return atom(DurationToken, intern(text, start, end, hash), start, end);
+    return atom(pool, DurationToken, intern(text, start, end, hash), start, end);
   }
 
   const image = text.slice(start, end);
   diagnostics.push(syntaxError(`malformed number '${image}' (durations end in s or ms, e.g. 5s, 200ms)`, start, end));
   // still a number token: the expression builder turns it into an error node
-  return atom(NumberToken, image, start, end);
+  return atom(pool, NumberToken, image, start, end);
 }
 
 /** The value of a string token's image: quotes removed, escapes decoded. */

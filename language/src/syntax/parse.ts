@@ -2,7 +2,6 @@
 // (parser.ts) → AST (forms.ts). None of them throws; problems come back as
 // diagnostics with code "syntax", in source order.
 
-import type { IToken } from "chevrotain";
 import type { Diagnostic } from "../check/diagnostics.js";
 import type { Expr, Form, Program } from "./ast.js";
 import { FormBuilder } from "./forms.js";
@@ -28,13 +27,11 @@ export interface SExprResult {
 
 /** Text to S-expressions, without interpreting any form (for the formatter, folding, …). */
 export function parseSExpressions(text: string): SExprResult {
-  const scanner = new Scanner(text, true);
-  const tokens: IToken[] = [];
+  const scanner = new Scanner(text);
   const diagnostics: Diagnostic[] = [];
   const sexprs: SExpr[] = [];
-  while (scanner.nextItem(tokens)) {
+  for (let tokens = scanner.nextItemTokens(); tokens !== undefined; tokens = scanner.nextItemTokens()) {
     parseTokens(tokens, text.length, diagnostics, sexprs, scanner.maxDepth);
-    tokens.length = 0;
   }
   return { sexprs, diagnostics: merge(scanner.diagnostics, diagnostics), comments: scanner.comments };
 }
@@ -42,16 +39,16 @@ export function parseSExpressions(text: string): SExprResult {
 /** Parses a .craft file. Always returns a Program, with error nodes where the text is broken. */
 export function parse(text: string): ParseResult {
   // One top-level item at a time, from text to AST: tokens and S-expressions
-  // die young, so the garbage collector copies little more than the AST.
+  // die young (their objects are even reused for the next item: the AST keeps
+  // only atoms' ranges and texts), so the garbage collector copies little
+  // more than the AST.
   const scanner = new Scanner(text, true);
-  const tokens: IToken[] = [];
   const diagnostics: Diagnostic[] = [];
   const builder = new FormBuilder(diagnostics);
   const items: SExpr[] = [];
   const forms: Form[] = [];
-  while (scanner.nextItem(tokens)) {
+  for (let tokens = scanner.nextItemTokens(); tokens !== undefined; tokens = scanner.nextItemTokens()) {
     parseTokens(tokens, text.length, diagnostics, items, scanner.maxDepth);
-    tokens.length = 0;
     for (let i = 0; i < items.length; i++) {
       const form = builder.form(items[i]!);
       if (form !== undefined) forms.push(form);

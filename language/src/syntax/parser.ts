@@ -30,18 +30,24 @@ class SExprParser extends EmbeddedActionsParser {
   diagnostics: Diagnostic[] = [];
   /** where `file` puts the top-level items it parses */
   out: SExpr[] = [];
-  /** items of the lists being parsed, innermost last (one array for all, so each list's items array is exact-size) */
+  /**
+   * items of the lists being parsed, innermost last, in stack[0, top): one
+   * array for all lists (it keeps its capacity), so that each list's items
+   * array is allocated once, at its exact size
+   */
   private stack: SExpr[] = [];
+  private top = 0;
 
   // The repeated bodies are built once, not per list: fewer closures to allocate.
   private readonly atoms = (): void => {
-    this.stack.push(this.CONSUME(Atom) as AtomToken);
+    this.stack[this.top++] = this.CONSUME(Atom) as AtomToken;
   };
   private readonly atoms2 = (): void => {
-    this.stack.push(this.CONSUME2(Atom) as AtomToken);
+    this.stack[this.top++] = this.CONSUME2(Atom) as AtomToken;
   };
   private readonly nested = (): void => {
-    this.stack.push(this.SUBRULE(this.list));
+    const list = this.SUBRULE(this.list);
+    this.stack[this.top++] = list;
     this.MANY3(this.atoms2);
   };
   private readonly closeParen = (): IToken => this.CONSUME(RParen);
@@ -63,7 +69,12 @@ class SExprParser extends EmbeddedActionsParser {
     super(allTokenTypes as never, { recoveryEnabled: false, maxLookahead: 1 });
     this.performSelfAnalysis();
     this.stack = [];
+    this.top = 0;
     this.out = [];
+  }
+
+  resetStack(): void {
+    this.top = 0;
   }
 
   readonly file = this.RULE("file", (): void => {
@@ -72,15 +83,14 @@ class SExprParser extends EmbeddedActionsParser {
 
   readonly list = this.RULE("list", (): SList => {
     const open = this.CONSUME(LParen);
-    const base = this.stack.length;
+    const base = this.top;
     this.MANY(this.atoms);
     this.MANY2(this.nested);
     const close = this.OPTION(this.closeParen);
     // (not this.ACTION(…): that would allocate a closure per list)
     if (this.RECORDING_PHASE) return undefined as never;
-    const stack = this.stack;
-    const items = stack.slice(base);
-    stack.length = base;
+    const items = this.stack.slice(base, this.top);
+    this.top = base;
     const start = open.startOffset;
     if (close !== undefined) return { kind: "list", items, range: { start, end: close.startOffset + 1 }, closed: true };
     this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
@@ -109,6 +119,7 @@ export function parseTokens(
   parser ??= new SExprParser();
   parser.diagnostics = diagnostics;
   parser.out = out;
+  parser.resetStack();
   parser.input = input;
   parser.file();
   if (parser.errors.length > 0) for (const e of parser.errors) diagnostics.push(fromChevrotain(e, textLength));

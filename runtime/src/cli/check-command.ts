@@ -14,6 +14,7 @@ export interface CheckCommandOptions {
   readonly threshold?: number;
   readonly aggregation?: Aggregation;
   readonly verbose?: boolean;
+  readonly explain?: boolean;
   readonly color?: boolean;
   /** `k/n`: check only every n-th trace starting at the k-th (1-based) */
   readonly shard?: string;
@@ -79,7 +80,7 @@ export async function runCheck(paths: readonly string[], options: CheckCommandOp
   // the whole report is built before anything is written: no half-written results
   const text = options.json
     ? JSON.stringify(jsonReport(results), null, 2) + "\n"
-    : textReport(results, { color: options.color ?? io.stdoutIsTTY, ...(options.verbose ? { verbose: true } : {}) });
+    : textReport(results, { color: options.color ?? io.stdoutIsTTY, verbose: options.verbose ?? false, explain: options.explain ?? false });
   io.stdout(text);
   return results.some((r) => hasHardViolation(r.results)) ? 1 : 0;
 }

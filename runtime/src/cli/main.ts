@@ -36,6 +36,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .addOption(new Option("--aggregation <mode>", "confidence aggregation").choices(["kleene", "minmax"]).default("kleene"))
     .option("--shard <k/n>", "check only the k-th of n shares of the traces")
     .option("-v, --verbose", "list every satisfied verdict")
+    .option("--explain", "print each violation's causal chain and a repair hint")
     .option("--no-color", "plain text output")
     .action(async (files: string[], opts) => {
       setExit(await runCheck(files, { ...opts, color: opts.color === false ? false : undefined }, io));

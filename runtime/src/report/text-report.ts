@@ -12,6 +12,8 @@ export interface TextReportOptions {
   readonly color: boolean;
   /** also list every satisfied verdict, not just a line per constraint */
   readonly verbose?: boolean;
+  /** print each violation's causal chain and repair hint */
+  readonly explain?: boolean;
 }
 
 export function textReport(traces: readonly TraceResult[], options: TextReportOptions): string {
@@ -21,8 +23,9 @@ export function textReport(traces: readonly TraceResult[], options: TextReportOp
     out.push(paint("bold", `${t.trace}`) + paint("dim", ` (${t.frames} frame${t.frames === 1 ? "" : "s"})`));
     const violated = t.results.filter((r) => r.status === "VIOLATED");
     const hardFirst = [...violated.filter((r) => r.severity === "hard"), ...violated.filter((r) => r.severity === "soft")];
-    for (const r of hardFirst) out.push(...verdictLines(r, paint, r.severity === "hard" ? "red" : "yellow"));
-    for (const r of t.results.filter((x) => x.status === "UNCERTAIN")) out.push(...verdictLines(r, paint, "yellow"));
+    const explain = options.explain ?? false;
+    for (const r of hardFirst) out.push(...verdictLines(r, paint, r.severity === "hard" ? "red" : "yellow", explain));
+    for (const r of t.results.filter((x) => x.status === "UNCERTAIN")) out.push(...verdictLines(r, paint, "yellow", explain));
     out.push(...satisfiedLines(t, paint, options.verbose ?? false));
     for (const r of t.results.filter((x) => x.status === "SKIP")) out.push(`  ${paint("dim", "SKIP     ")} ${r.id} ${r.type}: ${r.reason}`);
     const s = t.summary;
@@ -34,7 +37,7 @@ export function textReport(traces: readonly TraceResult[], options: TextReportOp
   return out.join("\n");
 }
 
-function verdictLines(r: Verdict, paint: (s: Style, t: string) => string, style: Style): string[] {
+function verdictLines(r: Verdict, paint: (s: Style, t: string) => string, style: Style, explain: boolean): string[] {
   const where = r.step === null ? "" : ` at step ${r.step}`;
   const action = r.action ? ` ${r.action}` : "";
   const lines = [
@@ -44,6 +47,10 @@ function verdictLines(r: Verdict, paint: (s: Style, t: string) => string, style:
   for (const a of r.atoms) {
     const value = a.value === null ? "unknown" : String(a.value);
     lines.push(paint("dim", `            ${a.expr} = ${value} (confidence ${a.confidence}, ${a.source}): ${a.reason}`));
+  }
+  if (explain && r.explanation) {
+    for (const c of r.explanation.causes) lines.push(`            ${paint("bold", "why:")} ${c.text}`);
+    lines.push(`            ${paint("bold", "hint:")} ${r.explanation.hint}`);
   }
   return lines;
 }
