@@ -43,7 +43,7 @@ export class SceneMemory {
 
   /** The frame as the evaluator should see it: what is missing or occluded filled in from memory. */
   apply(frame: Frame, step: number): Frame {
-    if (this.halfLife <= 0) return frame;
+    if (this.halfLife <= 0 || (frame.objects.length === 0 && this.seen.size === 0)) return frame;
     const now = frame.time ?? step * this.frameDuration;
     const present = new Set<string>();
     let objects: SceneObject[] | undefined;

@@ -82,6 +82,8 @@ export class Monitor {
   /** frames kept for the deferred constraints (none when there are none) */
   private readonly stored: IndexedFrame[] = [];
   private readonly applied = new Set<CompiledConstraint>();
+  /** each constraint's latest violation, so a continuing violation is explained once */
+  private readonly lastViolation = new Map<CompiledConstraint, { step: number; reason: string; explanation: Explanation }>();
   private readonly memory: SceneMemory;
   /** recent frames, for causal chains (none when atoms are off) */
   private readonly history: FrameHistory | undefined;
@@ -218,11 +220,16 @@ export class Monitor {
     const decisive = ctx.decisive;
     ctx.atoms = null;
     ctx.sites = null;
-    const reason = atoms.length > 0 || this.atomsMode !== "none" ? explainVerdict(truth, status, conf, this.threshold, atoms, decisive) : "";
+    // without atom traces there is nothing to tell a reason from
+    const reason = atoms.length > 0 || this.atomsMode === "all" ? explainVerdict(truth, status, conf, this.threshold, atoms, decisive) : "";
     const verdict: Verdict = { id: c.form.id, type: c.form.type, severity: c.form.severity, step, status, confidence: roundConfidence(conf), reason, atoms };
     if (action !== undefined) (verdict as { action?: string }).action = action;
     if (status === "VIOLATED" && sites && this.history) {
-      (verdict as { explanation?: Explanation }).explanation = this.explain(c, frame, atoms, sites, decisive, action);
+      // a violation that continues from the previous frame has the same causes: explain it once
+      const prior = this.lastViolation.get(c);
+      const explanation = prior && prior.step === step - 1 && prior.reason === reason ? prior.explanation : this.explain(c, frame, atoms, sites, decisive, action);
+      this.lastViolation.set(c, { step, reason, explanation });
+      (verdict as { explanation?: Explanation }).explanation = explanation;
     }
     return verdict;
   }

@@ -5,8 +5,10 @@
 import { normalizeTypeKey } from "../check/schema.js";
 import type { Frame, Relation, SceneObject } from "./frame.js";
 
+const noIds: ReadonlyMap<string, SceneObject> = new Map();
+
 export class IndexedFrame {
-  readonly byId = new Map<string, SceneObject>();
+  readonly byId: ReadonlyMap<string, SceneObject>;
   private byType: Map<string, SceneObject[]> | undefined;
   private edges: Map<string, Relation[]> | undefined;
 
@@ -15,7 +17,12 @@ export class IndexedFrame {
     /** 0-based index of the frame in the trace */
     readonly step: number,
   ) {
-    for (const o of frame.objects) this.byId.set(o.id, o);
+    if (frame.objects.length === 0) this.byId = noIds;
+    else {
+      const byId = new Map<string, SceneObject>();
+      for (const o of frame.objects) byId.set(o.id, o);
+      this.byId = byId;
+    }
   }
 
   /** objects whose type matches `name` (coffee_machine → CoffeeMachine) */

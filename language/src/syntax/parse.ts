@@ -69,7 +69,7 @@ export function parseExpression(text: string): { expr: Expr; diagnostics: Diagno
   const first = sexprs[0];
   let expr: Expr;
   if (first === undefined) {
-    // point at the first stray text if there is some, else at the (empty) text
+    // (a stray ')' has been reported already; otherwise the text holds only space and comments)
     if (diagnostics.length === 0) diagnostics.push({ severity: "error", message: "expected an expression", range: { start: 0, end: text.length }, code: "syntax" });
     expr = { kind: "error", range: { start: 0, end: text.length } };
   } else {

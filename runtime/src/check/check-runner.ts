@@ -5,15 +5,15 @@
 import { Monitor, VocabularyBuilder, type Aggregation, type Frame, type PredicateRegistry, type TraceReport } from "@craft/language";
 import { openTrace, type ReadTraceOptions } from "../trace/jsonl-reader.js";
 import { checkConstraintFile, type ConstraintFile } from "./constraint-file.js";
-import { ResultCollector, type SatisfiedStats } from "./result-collector.js";
+import { ResultCollector, type Episode, type SatisfiedStats } from "./result-collector.js";
 
 export interface CheckRunOptions {
   readonly threshold?: number;
   readonly aggregation?: Aggregation;
   readonly registry?: PredicateRegistry;
   readonly atoms?: "all" | "failures" | "none";
-  /** keep every verdict (default), or only those that did not hold */
-  readonly keep?: "all" | "failures";
+  /** keep every verdict (default), or fold failures into episodes (text reports) */
+  readonly keep?: "all" | "episodes";
   readonly reader?: ReadTraceOptions;
   /** called with each warning once */
   readonly onWarning?: (message: string) => void;
@@ -23,17 +23,19 @@ export interface TraceResult extends TraceReport {
   readonly trace: string;
   /** per constraint: how often it held where it applied */
   readonly satisfied: ReadonlyMap<string, SatisfiedStats>;
+  /** with keep "episodes": the failures, folded */
+  readonly episodes: readonly Episode[];
 }
 
 /** Checks every constraint file against one trace. */
 export async function checkTrace(files: readonly ConstraintFile[], tracePath: string, options: CheckRunOptions = {}): Promise<TraceResult> {
   const stream = await openTrace(tracePath, options.reader);
-  const iterator = stream.frames[Symbol.asyncIterator]();
+  const iterator = stream.batches[Symbol.asyncIterator]();
   try {
     const first = await iterator.next();
     // the first frame tells the checker which names the trace brings
     const vocabulary = new VocabularyBuilder(tracePath);
-    if (!first.done) vocabulary.add(first.value);
+    if (!first.done && first.value[0]) vocabulary.add(first.value[0]);
     const monitors = files.map((file) => {
       const checked = checkConstraintFile(file, {
         vocabulary: vocabulary.build(),
@@ -48,8 +50,8 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
       });
     });
     const collector = new ResultCollector(options.keep ?? "all");
-    const push = (frame: Frame) => {
-      for (const m of monitors) for (const v of m.push(frame)) collector.add(v);
+    const push = (batch: readonly Frame[]) => {
+      for (const frame of batch) for (const m of monitors) for (const v of m.push(frame)) collector.add(v);
     };
     if (!first.done) push(first.value);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) push(next.value);
@@ -58,7 +60,7 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
     const order = new Map<string, number>();
     files.forEach((f, fi) => f.program.forms.forEach((form, i) => form.kind === "constraint" && order.set(form.id, fi * 1e6 + i)));
     results.sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity) || (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { trace: tracePath, frames: monitors[0]?.frames ?? stream.frameCount, results, summary: collector.summary, satisfied: collector.satisfied };
+    return { trace: tracePath, frames: monitors[0]?.frames ?? stream.frameCount, results, summary: collector.summary, satisfied: collector.satisfied, episodes: collector.episodes };
   } finally {
     await stream.close();
   }

@@ -1,7 +1,8 @@
 // Collects verdicts for a report. Keeping every verdict is what `--json`
-// promises; a long trace checked for failures keeps only those plus, per
-// constraint, how often and how surely it held — memory then stays flat in
-// trace length.
+// promises. A text report keeps episodes instead: consecutive verdicts of
+// one constraint with one status fold into one entry (the first verdict
+// in full, then how long it lasted), plus per constraint how often and how
+// surely it held — memory then stays flat in trace length.
 
 import { emptySummary, type Summary, type Verdict } from "@craft/language";
 
@@ -15,12 +16,22 @@ export interface SatisfiedStats {
   firstStep: number | null;
 }
 
+/** A run of consecutive verdicts of one constraint with the same status. */
+export interface Episode {
+  readonly first: Verdict;
+  lastStep: number | null;
+  count: number;
+  minConfidence: number;
+}
+
 export class ResultCollector {
   readonly kept: Verdict[] = [];
+  readonly episodes: Episode[] = [];
   readonly summary: Summary = emptySummary();
   readonly satisfied = new Map<string, SatisfiedStats>();
+  private readonly open = new Map<string, Episode>();
 
-  constructor(private readonly keep: "all" | "failures") {}
+  constructor(private readonly keep: "all" | "episodes") {}
 
   add(v: Verdict): void {
     this.summary[v.status]++;
@@ -34,6 +45,23 @@ export class ResultCollector {
         if (s.firstStep === null) s.firstStep = v.step;
       }
     }
-    if (this.keep === "all" || v.status !== "SATISFIED") this.kept.push(v);
+    if (this.keep === "all") {
+      this.kept.push(v);
+      return;
+    }
+    if (v.status === "SATISFIED") {
+      this.open.delete(v.id);
+      return;
+    }
+    const e = this.open.get(v.id);
+    if (e && e.first.status === v.status && e.lastStep !== null && v.step === e.lastStep + 1) {
+      e.lastStep = v.step;
+      e.count++;
+      if (v.confidence < e.minConfidence) e.minConfidence = v.confidence;
+      return;
+    }
+    const episode: Episode = { first: v, lastStep: v.step, count: 1, minConfidence: v.confidence };
+    this.episodes.push(episode);
+    this.open.set(v.id, episode);
   }
 }

@@ -69,7 +69,7 @@ export async function runCheck(paths: readonly string[], options: CheckCommandOp
           ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
           ...(options.aggregation ? { aggregation: options.aggregation } : {}),
           // text reports show failures in full and satisfied verdicts as counts
-          ...(options.json || options.verbose ? {} : { atoms: "failures" as const, keep: "failures" as const }),
+          ...(options.json || options.verbose ? {} : { atoms: "failures" as const, keep: "episodes" as const }),
           onWarning: warn,
         }),
       );

@@ -3,8 +3,8 @@
 // per constraint that held.
 
 import { styleText } from "node:util";
-import type { Verdict } from "@craft/language";
 import type { TraceResult } from "../check/check-runner.js";
+import type { Episode } from "../check/result-collector.js";
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -21,11 +21,13 @@ export function textReport(traces: readonly TraceResult[], options: TextReportOp
   const out: string[] = [];
   for (const t of traces) {
     out.push(paint("bold", `${t.trace}`) + paint("dim", ` (${t.frames} frame${t.frames === 1 ? "" : "s"})`));
-    const violated = t.results.filter((r) => r.status === "VIOLATED");
-    const hardFirst = [...violated.filter((r) => r.severity === "hard"), ...violated.filter((r) => r.severity === "soft")];
+    // failures as episodes: from the collector, or one per verdict when every verdict was kept
+    const episodes: Episode[] = t.episodes.length > 0 || t.results.length === 0 ? [...t.episodes] : t.results.map((r) => ({ first: r, lastStep: r.step, count: 1, minConfidence: r.confidence }));
+    const of = (status: string, severity?: string) => episodes.filter((e) => e.first.status === status && (severity === undefined || e.first.severity === severity));
     const explain = options.explain ?? false;
-    for (const r of hardFirst) out.push(...verdictLines(r, paint, r.severity === "hard" ? "red" : "yellow", explain));
-    for (const r of t.results.filter((x) => x.status === "UNCERTAIN")) out.push(...verdictLines(r, paint, "yellow", explain));
+    for (const e of of("VIOLATED", "hard")) out.push(...episodeLines(e, paint, "red", explain));
+    for (const e of of("VIOLATED", "soft")) out.push(...episodeLines(e, paint, "yellow", explain));
+    for (const e of of("UNCERTAIN")) out.push(...episodeLines(e, paint, "yellow", explain));
     out.push(...satisfiedLines(t, paint, options.verbose ?? false));
     for (const r of t.results.filter((x) => x.status === "SKIP")) out.push(`  ${paint("dim", "SKIP     ")} ${r.id} ${r.type}: ${r.reason}`);
     const s = t.summary;
@@ -37,11 +39,13 @@ export function textReport(traces: readonly TraceResult[], options: TextReportOp
   return out.join("\n");
 }
 
-function verdictLines(r: Verdict, paint: (s: Style, t: string) => string, style: Style, explain: boolean): string[] {
-  const where = r.step === null ? "" : ` at step ${r.step}`;
-  const action = r.action ? ` ${r.action}` : "";
+function episodeLines(e: Episode, paint: (s: Style, t: string) => string, style: Style, explain: boolean): string[] {
+  const r = e.first;
+  const where = r.step === null ? "" : e.count > 1 ? ` at steps ${r.step}–${e.lastStep} (${e.count} steps)` : ` at step ${r.step}`;
+  const action = r.action && e.count === 1 ? ` ${r.action}` : "";
+  const confidence = e.count > 1 && e.minConfidence !== r.confidence ? `confidence ${e.minConfidence}–${r.confidence}` : `confidence ${r.confidence}`;
   const lines = [
-    `  ${paint(style, r.status.padEnd(9))} ${paint("bold", r.id)} ${r.type} ${r.severity}${where}${action}, confidence ${r.confidence}`,
+    `  ${paint(style, r.status.padEnd(9))} ${paint("bold", r.id)} ${r.type} ${r.severity}${where}${action}, ${confidence}`,
     `            ${r.reason}`,
   ];
   for (const a of r.atoms) {

@@ -42,6 +42,12 @@ export interface TraceStream {
    * with no frames throws at its end. The file closes when iteration ends.
    */
   readonly frames: AsyncIterable<Frame>;
+  /**
+   * The same frames, a read chunk at a time: far less per-frame overhead for
+   * long traces. Iterate either `frames` or `batches`, once. A bad line
+   * throws before the frames of its batch are handed out.
+   */
+  readonly batches: AsyncIterable<Frame[]>;
   /** frames read so far */
   readonly frameCount: number;
   /** bytes of the file read so far */
@@ -286,6 +292,31 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
     throw error;
   }
 
+  async function* iterateBatches(): AsyncGenerator<Frame[], void, undefined> {
+    if (iterated) throw new Error(`the frames of ${path} can be iterated only once`);
+    iterated = true;
+    try {
+      if (pending !== undefined) {
+        const first = pending;
+        pending = undefined;
+        yield [first];
+      }
+      for (;;) {
+        const batch: Frame[] = [];
+        for (let line = lines.next(); line !== undefined; line = lines.next()) {
+          const frame = parser.line(line);
+          if (frame !== undefined) batch.push(frame);
+        }
+        if (batch.length > 0) yield batch;
+        if (lines.ended) break;
+        await fill();
+      }
+      parser.finish();
+    } finally {
+      await close();
+    }
+  }
+
   async function* iterate(): AsyncGenerator<Frame, void, undefined> {
     if (iterated) throw new Error(`the frames of ${path} can be iterated only once`);
     iterated = true;
@@ -313,6 +344,7 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
     path,
     header: parser.header,
     frames: { [Symbol.asyncIterator]: iterate },
+    batches: { [Symbol.asyncIterator]: iterateBatches },
     get frameCount() {
       return parser.frames;
     },
