@@ -146,7 +146,7 @@ describe("craft check: bad input exits 2 with a clear message", () => {
     expect(missing.stderr).toContain("nope.jsonl: cannot read trace: no such file");
     expect(craft(["check", join(dir, "nope.craft"), closed]).stderr).toContain("nope.craft: cannot read constraint file: no such file");
     expect(craft(["check", seed]).status).toBe(2);
-    expect(craft(["check", seed, "trace.txt"]).stderr).toContain("expected a .craft constraint file or a .jsonl trace");
+    expect(craft(["check", seed, "trace.txt"]).stderr).toContain("expected a .craft or seed .json constraint file, or a .jsonl trace");
     expect(craft(["check", seed, closed, "--threshold", "2"]).status).toBe(2);
     expect(craft(["check", seed, closed, "--aggregation", "avg"]).status).toBe(2);
     expect(craft(["frobnicate"]).status).toBe(2);
@@ -174,5 +174,39 @@ describe("craft fmt", () => {
     const run = craft(["fmt", file("broken.craft", "(constraint C1 (and a")]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain("cannot format a file with syntax errors");
+  });
+});
+
+describe("seed JSON constraints", () => {
+  const seedJson = file(
+    "seed.json",
+    JSON.stringify(
+      [{ id: "C1", type: "pre", description: "Machine must be open before inserting a cup", condition_expr: "(eq microwave.isOpen true)", severity: "hard", eval_time: "pre", action: "PutObject mug microwave" }],
+      null,
+      2,
+    ),
+  );
+
+  it("craft check accepts them directly and gives the verdicts of the converted file", () => {
+    const direct = JSON.parse(craft(["check", seedJson, closed, "--json"]).stdout) as CraftReport;
+    const converted = file("converted.craft", craft(["import", seedJson]).stdout);
+    const viaCraft = JSON.parse(craft(["check", converted, closed, "--json"]).stdout) as CraftReport;
+    expect(direct.traces[0]!.results.map((r) => [r.id, r.step, r.status, r.confidence])).toEqual([["C1", 2, "VIOLATED", 0.95]]);
+    expect(viaCraft.traces[0]!.results).toEqual(direct.traces[0]!.results);
+  });
+
+  it("craft import prints a formatted .craft file", () => {
+    const run = craft(["import", seedJson]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("; imported from seed.json by craft import");
+    expect(run.stdout).toContain("(constraint C1");
+    expect(craft(["fmt", "--check", file("imported.craft", run.stdout)]).status).toBe(0);
+  });
+
+  it("a checker error in a seed JSON file points at its condition_expr", () => {
+    const bad = file("bad.json", JSON.stringify([{ id: "C1", type: "invariant", condition_expr: "(insde mug sink)" }]));
+    const run = craft(["check", bad, closed]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/bad\.json:1:\d+: error: \[0\] \(C1\): unknown predicate insde; did you mean inside\?/);
   });
 });

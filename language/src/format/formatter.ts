@@ -112,7 +112,9 @@ class Printer {
     let first = "(";
     let lineCol = col + 1;
     let prevEnd = list.range.start + 1;
-    const firstLines: string[] = [];
+    // only the first head item can take several lines: headCount keeps
+    // further items off the first line unless they print flat
+    let rest: string[] = [];
     for (let i = 0; i < headCount; i++) {
       const item = items[i]!;
       if (i > 0) {
@@ -121,18 +123,11 @@ class Printer {
       }
       const r = this.render(item, lineCol, i === items.length - 1 ? closers + 1 : 0);
       first += r[0];
-      if (r.length > 1) {
-        // only the very first item can be multi-line (headCount stops there otherwise)
-        firstLines.push(...r.slice(1));
-      }
+      if (r.length > 1) rest = r.slice(1);
       lineCol += r[0]!.length;
       prevEnd = item.range.end;
     }
-    if (firstLines.length > 0) {
-      out.push(first, ...firstLines);
-    } else {
-      out.push(first);
-    }
+    out.push(first, ...rest);
 
     // the rest: a line per group
     const groups = this.groups(list, headCount, topLevel);
@@ -152,8 +147,6 @@ class Printer {
     const last = out[out.length - 1]!;
     if (this.endsWithComment(last)) out.push(" ".repeat(col) + ")");
     else out[out.length - 1] = last + ")";
-
-    // the first line is placed by the caller: strip nothing (it has no indentation)
     return out;
   }
 
@@ -171,7 +164,7 @@ class Printer {
         // leading keyword options stay with the operator: (eventually :within 5s
         let i = 1;
         while (i < items.length && isKeyword(items[i])) {
-          const n = Math.min(optionArity(items[i]!.kind === "atom" ? (items[i] as SAtom).text.slice(1) : ""), valuesAfter(items, i));
+          const n = Math.min(optionArity((items[i] as SAtom).text.slice(1)), valuesAfter(items, i));
           i += 1 + n;
         }
         wanted = i;

@@ -25,6 +25,8 @@ export interface TraceResult extends TraceReport {
   readonly satisfied: ReadonlyMap<string, SatisfiedStats>;
   /** with keep "episodes": the failures, folded */
   readonly episodes: readonly Episode[];
+  /** some hard constraint was VIOLATED */
+  readonly hardViolation: boolean;
 }
 
 /** Checks every constraint file against one trace. */
@@ -60,7 +62,7 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
     const order = new Map<string, number>();
     files.forEach((f, fi) => f.program.forms.forEach((form, i) => form.kind === "constraint" && order.set(form.id, fi * 1e6 + i)));
     results.sort((a, b) => (a.step ?? Infinity) - (b.step ?? Infinity) || (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { trace: tracePath, frames: monitors[0]?.frames ?? stream.frameCount, results, summary: collector.summary, satisfied: collector.satisfied, episodes: collector.episodes };
+    return { trace: tracePath, frames: monitors[0]?.frames ?? stream.frameCount, results, summary: collector.summary, satisfied: collector.satisfied, episodes: collector.episodes, hardViolation: collector.hardViolation };
   } finally {
     await stream.close();
   }

@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { check, compile, LineIndex, parse, type Aggregation, type CheckedProgram, type CompiledProgram, type Diagnostic, type PredicateRegistry, type Program, type TraceVocabulary } from "@craft/language";
 import { InputError } from "../input-error.js";
+import { isSeedJsonPath, readSeedConstraintFile } from "../import/seed-constraints.js";
 
 export interface ConstraintFile {
   readonly path: string;
@@ -12,9 +13,12 @@ export interface ConstraintFile {
   readonly lines: LineIndex;
   /** syntax diagnostics, independent of any trace */
   readonly syntax: readonly Diagnostic[];
+  /** where a diagnostic points when the text was generated from another file (seed JSON) */
+  readonly locate?: (d: Diagnostic) => string;
 }
 
 export async function readConstraintFile(path: string): Promise<ConstraintFile> {
+  if (isSeedJsonPath(path)) return readSeedJsonFile(path);
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -31,7 +35,25 @@ export function constraintFileFromText(path: string, text: string): ConstraintFi
   return { path, text, program: parsed.program, lines: new LineIndex(text), syntax: parsed.diagnostics };
 }
 
+/**
+ * The seeds' JSON constraints, checked as the craft they convert to; a
+ * diagnostic points at the constraint's `condition_expr` in the JSON file.
+ */
+async function readSeedJsonFile(path: string): Promise<ConstraintFile> {
+  const imported = await readSeedConstraintFile(path);
+  const file = constraintFileFromText(path, imported.text);
+  const constraints = file.program.forms.filter((f) => f.kind === "constraint");
+  const locate = (d: Diagnostic): string => {
+    const i = constraints.findIndex((c) => c.range.start <= d.range.start && d.range.end <= c.range.end);
+    const origin = imported.constraints[i];
+    if (!origin) return `${path}: ${d.severity}: ${d.message}`;
+    return `${path}:${origin.conditionLine}:${origin.conditionColumn}: ${d.severity}: ${origin.path} (${origin.id}): ${d.message}`;
+  };
+  return { ...file, locate };
+}
+
 export function renderDiagnostic(file: ConstraintFile, d: Diagnostic): string {
+  if (file.locate) return file.locate(d);
   const p = file.lines.positionAt(d.range.start);
   return `${file.path}:${p.line + 1}:${p.character + 1}: ${d.severity}: ${d.message}`;
 }

@@ -28,6 +28,8 @@ export class ResultCollector {
   readonly kept: Verdict[] = [];
   readonly episodes: Episode[] = [];
   readonly summary: Summary = emptySummary();
+  /** a hard constraint was VIOLATED: the CLI exits 1 */
+  hardViolation = false;
   readonly satisfied = new Map<string, SatisfiedStats>();
   private readonly open = new Map<string, Episode>();
 
@@ -35,6 +37,7 @@ export class ResultCollector {
 
   add(v: Verdict): void {
     this.summary[v.status]++;
+    if (v.status === "VIOLATED" && v.severity === "hard") this.hardViolation = true;
     if (v.status !== "SKIP") {
       let s = this.satisfied.get(v.id);
       if (!s) this.satisfied.set(v.id, (s = { id: v.id, type: v.type, severity: v.severity, count: 0, applied: 0, minConfidence: 1, firstStep: null }));

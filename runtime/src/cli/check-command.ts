@@ -2,10 +2,11 @@
 // VIOLATED, 1 when one is, 2 for bad usage or unreadable input.
 
 import { SingleBar, Presets } from "cli-progress";
-import { hasHardViolation, type Aggregation } from "@craft/language";
+import type { Aggregation } from "@craft/language";
 import { checkTrace, type TraceResult } from "../check/check-runner.js";
 import { readConstraintFile } from "../check/constraint-file.js";
 import { InputError } from "../input-error.js";
+import { isSeedJsonPath } from "../import/seed-constraints.js";
 import { jsonReport } from "../report/json-report.js";
 import { textReport } from "../report/text-report.js";
 
@@ -31,11 +32,11 @@ export function splitInputs(paths: readonly string[]): { constraints: string[]; 
   const constraints: string[] = [];
   const traces: string[] = [];
   for (const p of paths) {
-    if (p.endsWith(".craft")) constraints.push(p);
+    if (p.endsWith(".craft") || isSeedJsonPath(p)) constraints.push(p);
     else if (p.endsWith(".jsonl") || p.endsWith(".ndjson")) traces.push(p);
-    else throw new InputError(`${p}: expected a .craft constraint file or a .jsonl trace`);
+    else throw new InputError(`${p}: expected a .craft or seed .json constraint file, or a .jsonl trace`);
   }
-  if (constraints.length === 0) throw new InputError("no constraint file given (expected at least one .craft file)");
+  if (constraints.length === 0) throw new InputError("no constraint file given (expected at least one .craft or seed .json file)");
   if (traces.length === 0) throw new InputError("no trace given (expected at least one .jsonl trace)");
   return { constraints, traces };
 }
@@ -82,5 +83,5 @@ export async function runCheck(paths: readonly string[], options: CheckCommandOp
     ? JSON.stringify(jsonReport(results), null, 2) + "\n"
     : textReport(results, { color: options.color ?? io.stdoutIsTTY, verbose: options.verbose ?? false, explain: options.explain ?? false });
   io.stdout(text);
-  return results.some((r) => hasHardViolation(r.results)) ? 1 : 0;
+  return results.some((r) => r.hardViolation) ? 1 : 0;
 }

@@ -43,6 +43,16 @@ function buildProgram(setExit: (code: number) => void): Command {
     });
 
   program
+    .command("import")
+    .description("convert the seeds' JSON constraints (id type description condition_expr severity eval_time) to .craft")
+    .argument("<files...>", "seed .json constraint files")
+    .option("-o, --output <path>", "write to this file (one input) or into this directory")
+    .action(async (files: string[], opts: { output?: string }) => {
+      const { runImport } = await import("./import-command.js");
+      setExit(await runImport(files, opts.output !== undefined ? { output: opts.output } : {}, io));
+    });
+
+  program
     .command("fmt")
     .description("format constraint files")
     .argument("<files...>", ".craft files")
