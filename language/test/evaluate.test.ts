@@ -222,6 +222,15 @@ describe("terms, attributes and geometry", () => {
     expect(verdict("(forall (m Kettle) (dirty m))", [a]).status).toBe("SATISFIED");
   });
 
+  it("the atom trace names the witness of exists and the counterexample of forall", () => {
+    const a = obj("Mug_1", "Mug", { isDirty: false });
+    const b = obj("Mug_2", "Mug", { isDirty: true });
+    const forall = verdict("(forall (m Mug) (not (dirty m)))", [a, b]);
+    expect(forall.reason).toBe("m = Mug_2: Mug_2.isDirty is true");
+    expect(forall.atoms.map((x) => x.reason)).toEqual(["m = Mug_1: Mug_1.isDirty is false", "m = Mug_2: Mug_2.isDirty is true"]);
+    expect(verdict("(exists (m Mug) (dirty m))", [a, b]).reason).toBe("m = Mug_2: Mug_2.isDirty is true");
+  });
+
   it("defines are inlined with their arguments", () => {
     const src = `(define (clean x) (not x.isDirty))
 (define (both_clean a b) (and (clean a) (clean b)))

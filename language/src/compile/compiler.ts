@@ -164,7 +164,7 @@ class Compiler {
         inner.set(e.variable, { kind: "term", term: slotTerm(e.variable, slot), origin: "quantifier" });
         const body = this.formula(e.body, inner);
         this.nextSlot--;
-        return quantifier(e.quantifier, e.typeName, slot, body, this.aggregation);
+        return quantifier(e.quantifier, e.variable, e.typeName, slot, body, this.aggregation);
       }
       case "call":
         return this.callFormula(e, env);

@@ -130,23 +130,46 @@ export function negation(child: FormulaFn): FormulaFn {
  * `and` / `or` over the instances. An empty domain makes forall true and
  * exists false, with full confidence.
  */
-export function quantifier(kind: "forall" | "exists", typeName: string, slot: number, body: FormulaFn, aggregation: Aggregation): FormulaFn {
+export function quantifier(kind: "forall" | "exists", variable: string, typeName: string, slot: number, body: FormulaFn, aggregation: Aggregation): FormulaFn {
   const empty: Truth = kind === "forall" ? T : F;
   const key = normalizeTypeKey(typeName);
+  const junctionKind = kind === "forall" ? "and" : "or";
+  // one instance closure, reading the object to bind from the domain being walked
+  let domain: readonly SceneObject[] = [];
+  let next = 0;
+  const instance: FormulaFn = (c) => {
+    const o = domain[next++]!;
+    c.slots[slot] = o;
+    if (c.atoms === null) return body(c);
+    // name the object in the atoms this instance records: the witness or counterexample
+    const from = c.atoms.length;
+    const t = body(c);
+    for (let i = from; i < c.atoms.length; i++) {
+      const a = c.atoms[i]!;
+      c.atoms[i] = { ...a, reason: `${variable} = ${o.id}: ${a.reason}` };
+    }
+    return t;
+  };
+  const instancesOf = new Map<number, FormulaFn>();
   return (ctx) => {
-    const domain = ctx.frame.objectsOfTypeKey(key);
-    if (domain.length === 0) {
+    const objects = ctx.frame.objectsOfTypeKey(key);
+    if (objects.length === 0) {
       ctx.conf = 1;
       if (ctx.atoms !== null) ctx.decisive = [];
       return empty;
     }
-    const saved = ctx.slots[slot];
-    const instances: FormulaFn[] = domain.map((o: SceneObject) => (c: EvalContext) => {
-      c.slots[slot] = o;
-      return body(c);
-    });
-    const result = junction(kind === "forall" ? "and" : "or", instances, aggregation)(ctx);
-    ctx.slots[slot] = saved;
+    // a junction over n copies of the instance closure, built once per domain size
+    let combined = instancesOf.get(objects.length);
+    if (!combined) instancesOf.set(objects.length, (combined = junction(junctionKind, new Array<FormulaFn>(objects.length).fill(instance), aggregation)));
+    const savedDomain = domain;
+    const savedNext = next;
+    const savedSlot = ctx.slots[slot];
+    domain = objects;
+    next = 0;
+    const result = combined(ctx);
+    domain = savedDomain;
+    next = savedNext;
+    ctx.slots[slot] = savedSlot;
     return result;
   };
 }
