@@ -258,6 +258,17 @@ describe("signals", () => {
   });
 });
 
+describe("names that are Object.prototype members", () => {
+  it("toString, constructor and __proto__ are not signals or attributes", () => {
+    const frames = [frame([obj("Mug_1", "Mug", { isDirty: false })])];
+    for (const f of ["(eq toString 1)", "(eq constructor 1)", "(eq mug.constructor 1)", "(eq mug.__proto__ 1)"]) {
+      const parsed = parse(`(constraint C :type invariant ${f})`);
+      const v = evaluate(compile(check(parsed.program)), frames).results[0]!;
+      expect(v.status, f).toBe("UNCERTAIN");
+    }
+  });
+});
+
 describe("extension predicates", () => {
   it("a registered predicate is type-checked and evaluated; a throwing one is unknown", () => {
     const registry = new PredicateRegistry();

@@ -12,7 +12,7 @@ const words = [
   ":type", ":action", ":severity", ":description", ":within", ":between", ":from", ":attrs", ":id",
   "pre", "post", "invariant", "goal", "causal", "hard", "soft",
   "mug", "sink", "Mug", "Sink", "x", "p", "q", "mug.isDirty", "sink.isOpen", "x.position", "Mug_1",
-  "PutObject", "_", "true", "false", "0", "1", "-3", "0.5", "1e-3", "5s", "200ms", "'open", "'coffee'", '"text"',
+  "PutObject", "_", "toString", "constructor", "__proto__", "mug.constructor", "true", "false", "0", "1", "-3", "0.5", "1e-3", "5s", "200ms", "'open", "'coffee'", '"text"',
   "Enum{a,b}", "Num", "Bool", "Obj<Mug>", "(", "(", "(", ")", ")", ")", ";c\n",
 ];
 

@@ -325,7 +325,29 @@ class Checker {
     return Bool;
   }
 
+  /** what global names (and their attributes) resolved to without a diagnostic: shared, not rebuilt per use */
+  private readonly globalInfos = new Map<string, NameInfo>();
+
   private name(n: NameRef, scope: Scope): Type {
+    const base = n.parts[0]!;
+    const pathLength = n.parts.length;
+    const cacheKey = pathLength === 1 ? base : pathLength === 2 ? base + "." + n.parts[1]! : undefined;
+    if (cacheKey !== undefined && !scope.locals.has(base) && !scope.actionArgs.has(base)) {
+      const known = this.globalInfos.get(cacheKey);
+      if (known !== undefined) {
+        if (known.binding.kind === "object") this.references.push({ name: base, kind: "object", range: n.partRanges[0] ?? n.range, declaration: known.binding.form.nameRange });
+        this.names.set(n, known);
+        return known.type;
+      }
+      const reported = this.diagnostics.length;
+      const t = this.resolveName(n, scope);
+      if (this.diagnostics.length === reported) this.globalInfos.set(cacheKey, this.names.get(n)!);
+      return t;
+    }
+    return this.resolveName(n, scope);
+  }
+
+  private resolveName(n: NameRef, scope: Scope): Type {
     const base = n.parts[0]!;
     const pathLength = n.parts.length;
     const baseRange = n.partRanges[0] ?? n.range;

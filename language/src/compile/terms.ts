@@ -34,7 +34,8 @@ export function globalNameTerm(name: string): CompiledTerm {
   const resolve = (ctx: EvalContext): TermValue => {
     const f = ctx.frame;
     const signal = f.frame.signals[name];
-    if (signal !== undefined) {
+    // (a typeof check, not hasOwnProperty: `toString` must not find Object.prototype's)
+    if (typeof signal === "boolean" || typeof signal === "number" || typeof signal === "string") {
       ctx.conf = 1;
       return signal;
     }
@@ -166,7 +167,7 @@ export function signalPathTerm(path: string): CompiledTerm {
   return {
     fn: (ctx) => {
       const v = ctx.frame.frame.signals[path];
-      if (v === undefined) {
+      if (typeof v !== "boolean" && typeof v !== "number" && typeof v !== "string") {
         ctx.conf = 0;
         ctx.unknownReason = `no signal ${path} in frame ${ctx.frame.step}`;
         return undefined;

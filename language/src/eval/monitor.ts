@@ -33,7 +33,10 @@ export interface MonitorOptions {
   readonly traceKey?: unknown;
   /** perception memory for occluded and missing objects (see memory.ts) */
   readonly memory?: MemoryOptions;
-  /** how many frames explanations may look back for the cause of a violation (default 256) */
+  /**
+   * how many frames explanations may look back for the cause of a violation
+   * (default 256; 0 turns causal chains and repair hints off)
+   */
   readonly explainWindow?: number;
 }
 
@@ -100,7 +103,8 @@ export class Monitor {
     this.threshold = options.threshold ?? DEFAULT_THRESHOLD;
     this.atomsMode = options.atoms ?? "all";
     this.memory = new SceneMemory(options.memory);
-    this.history = this.atomsMode === "none" ? undefined : new FrameHistory(options.explainWindow ?? 256);
+    const window = options.explainWindow ?? 256;
+    this.history = this.atomsMode === "none" || window <= 0 ? undefined : new FrameHistory(window);
     program.temporal.reset();
     for (const c of program.constraints) (c.deferred ? this.deferred : this.streaming).add(c);
   }

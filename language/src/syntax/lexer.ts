@@ -239,7 +239,7 @@ function intern(text: string, start: number, end: number, hash: number): string 
 export class Scanner {
   readonly comments: Comment[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  /** deepest list nesting seen in the last item */
+  /** deepest list nesting in the last item (or items) handed out */
   maxDepth = 0;
   private pos = 0;
   private readonly pool: TokenPool | undefined;
@@ -259,32 +259,46 @@ export class Scanner {
 
   /** Appends the next top-level item's tokens to `out`; false when only white space and comments were left. */
   nextItem(out: IToken[]): boolean {
-    const count = this.scanItem();
+    this.pool?.reset();
+    this.maxDepth = 0;
+    const count = this.scanItem(0);
     const buf = this.buf;
     for (let k = 0; k < count; k++) out.push(buf[k]!);
     return count > 0;
   }
 
-  /** The next top-level item's tokens in a new exact-size array, or undefined at the end. */
-  nextItemTokens(): IToken[] | undefined {
-    const count = this.scanItem();
+  /**
+   * The tokens of the next top-level items, at least `minTokens` of them
+   * unless the text ends first, in a new exact-size array; undefined at the
+   * end. (Fewer, larger batches save the parser's per-call set-up.)
+   */
+  nextItemsTokens(minTokens = 1): IToken[] | undefined {
+    this.pool?.reset();
+    this.maxDepth = 0;
+    let count = 0;
+    for (;;) {
+      const next = this.scanItem(count);
+      if (next === count || next >= minTokens) {
+        count = next;
+        break;
+      }
+      count = next;
+    }
     return count > 0 ? this.buf.slice(0, count) : undefined;
   }
 
   /** a buffer that keeps its capacity from item to item */
   private readonly buf: IToken[] = [];
 
-  /** Scans the next item into buf[0, count); returns count (0 at the end). */
-  private scanItem(): number {
+  /** Scans the next item into buf from `count` on; returns the new count (unchanged at the end). */
+  private scanItem(count: number): number {
     const text = this.text;
     const n = text.length;
     const buf = this.buf;
-    let count = 0;
     let i = this.pos;
     let depth = 0;
-    let maxDepth = 0;
+    let maxDepth = this.maxDepth;
     const pool = this.pool;
-    pool?.reset();
 
     while (i < n) {
       const c = text.charCodeAt(i);

@@ -11,6 +11,9 @@ import type { SExpr } from "./sexpr.js";
 
 export type { Comment } from "./lexer.js";
 
+/** Tokens handed to the parser at a time: whole top-level items, about this many. */
+const BATCH_TOKENS = 1024;
+
 export interface ParseResult {
   readonly program: Program;
   readonly diagnostics: Diagnostic[];
@@ -30,7 +33,7 @@ export function parseSExpressions(text: string): SExprResult {
   const scanner = new Scanner(text);
   const diagnostics: Diagnostic[] = [];
   const sexprs: SExpr[] = [];
-  for (let tokens = scanner.nextItemTokens(); tokens !== undefined; tokens = scanner.nextItemTokens()) {
+  for (let tokens = scanner.nextItemsTokens(BATCH_TOKENS); tokens !== undefined; tokens = scanner.nextItemsTokens(BATCH_TOKENS)) {
     parseTokens(tokens, text.length, diagnostics, sexprs, scanner.maxDepth);
   }
   return { sexprs, diagnostics: merge(scanner.diagnostics, diagnostics), comments: scanner.comments };
@@ -38,16 +41,16 @@ export function parseSExpressions(text: string): SExprResult {
 
 /** Parses a .craft file. Always returns a Program, with error nodes where the text is broken. */
 export function parse(text: string): ParseResult {
-  // One top-level item at a time, from text to AST: tokens and S-expressions
-  // die young (their objects are even reused for the next item: the AST keeps
-  // only atoms' ranges and texts), so the garbage collector copies little
-  // more than the AST.
+  // A few top-level items at a time, from text to AST: tokens and
+  // S-expressions die young (their objects are even reused for the next
+  // batch: the AST keeps only atoms' ranges and texts), so the garbage
+  // collector copies little more than the AST.
   const scanner = new Scanner(text, true);
   const diagnostics: Diagnostic[] = [];
   const builder = new FormBuilder(diagnostics);
   const items: SExpr[] = [];
   const forms: Form[] = [];
-  for (let tokens = scanner.nextItemTokens(); tokens !== undefined; tokens = scanner.nextItemTokens()) {
+  for (let tokens = scanner.nextItemsTokens(BATCH_TOKENS); tokens !== undefined; tokens = scanner.nextItemsTokens(BATCH_TOKENS)) {
     parseTokens(tokens, text.length, diagnostics, items, scanner.maxDepth);
     for (let i = 0; i < items.length; i++) {
       const form = builder.form(items[i]!);
