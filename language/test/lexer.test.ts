@@ -175,6 +175,18 @@ describe("Scanner", () => {
     expect(scanner.comments.map((c) => c.text)).toEqual(["; x"]);
   });
 
+  it("hands out batches of whole items", () => {
+    const scanner = new Scanner("(a) (b c) d (e (f)");
+    const batches: [string, number][] = [];
+    for (let t = scanner.nextItemsTokens(4); t !== undefined; t = scanner.nextItemsTokens(4)) {
+      batches.push([t.map((x) => x.image).join(" "), scanner.maxDepth]);
+    }
+    expect(batches).toEqual([
+      ["( a ) ( b c )", 1],
+      ["d ( e ( f )", 2],
+    ]);
+  });
+
   it("reuses token objects only when asked to", () => {
     const reuse = new Scanner("(a) (b)", true);
     const first: import("chevrotain").IToken[] = [];

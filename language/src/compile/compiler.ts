@@ -8,12 +8,13 @@ import { normalizeTypeKey } from "../check/schema.js";
 import { maxArity, minArity } from "../check/signature.js";
 import type { ActionPattern, Call, ConstraintForm, Expr, NameRef } from "../syntax/ast.js";
 import type { EvalContext, TermValue } from "../eval/context.js";
-import { F, T, U, type Aggregation } from "../eval/truth.js";
+import { F, T, U, type Aggregation, type Truth } from "../eval/truth.js";
 import type { CompiledTerm, FormulaFn } from "./compiled.js";
 import { booleanTermAtom, comparisonAtom, extensionAtom, extensionTerm, holdingOneAtom, relationAtom, statePredicateAtom } from "./atoms.js";
 import { junction, negation, quantifier } from "./logic.js";
 import { arithmeticTerm, attributeTerm, boundObjectTerm, distanceTerm, globalNameTerm, literalTerm, signalPathTerm, slotTerm } from "./terms.js";
 import { TemporalCompiler } from "./temporal.js";
+import { fuse, type Shape } from "./fuse.js";
 import type { AtomSite } from "../eval/atom-site.js";
 
 /** One argument of a compiled `:action` pattern. */
@@ -114,7 +115,7 @@ class Compiler {
     if (form.action && (form.type === "pre" || form.type === "post" || form.type === "causal")) {
       action = this.actionPattern(form.action, env);
     }
-    const formula = this.formula(form.body, env);
+    const formula = fuse(this.formula(form.body, env), this.shapes);
     const deferred = this.temporal.deferIfFuture(firstCell);
     return action ? { form, formula, action, deferred } : { form, formula, deferred };
   }
@@ -136,15 +137,40 @@ class Compiler {
     return { name: p.name, args, text };
   }
 
+  /** connective structure, for fusing each constraint into one function (Kleene only) */
+  readonly shapes = new Map<FormulaFn, Shape>();
+
+  private not(child: FormulaFn): FormulaFn {
+    const f = negation(child);
+    if (this.aggregation === "kleene") this.shapes.set(f, { op: "not", child });
+    return f;
+  }
+
+  private junction(op: "and" | "or", children: FormulaFn[]): FormulaFn {
+    const f = junction(op, children, this.aggregation);
+    if (this.aggregation === "kleene" && children.length > 1) this.shapes.set(f, { op, children });
+    return f;
+  }
+
   /** Compiles an atom with its site, which explanations use to re-evaluate it on earlier frames. */
-  private atom(expr: string, build: (site: AtomSite) => FormulaFn): FormulaFn {
+  private atom(expr: string, env: Env, build: (site: AtomSite) => FormulaFn): FormulaFn {
+    // the same atom in many constraints is evaluated once per frame (when it reads no local bindings)
+    const shareable = !envHasSlots(env);
+    const shared = shareable ? this.sharedAtoms.get(expr) : undefined;
+    if (shared) return shared;
     const site: AtomSite = { expr };
     const cellsBefore = this.temporal.cells.length;
     const f = build(site);
     // atoms that read temporal cells see only the current state: they cannot be replayed
-    if (this.temporal.cells.length === cellsBefore) site.probe = f;
-    return f;
+    if (this.temporal.cells.length !== cellsBefore) return f;
+    site.probe = f;
+    if (!shareable) return f;
+    const memo = memoizedPerFrame(f);
+    this.sharedAtoms.set(expr, memo);
+    return memo;
   }
+
+  private readonly sharedAtoms = new Map<string, FormulaFn>();
 
   // ---- formulas --------------------------------------------------------------
 
@@ -152,11 +178,11 @@ class Compiler {
     switch (e.kind) {
       case "literal":
         if (e.literal.type === "bool") return constantTruth(e.literal.value ? T : F, 1);
-        return this.atom(this.text(e, env), (site) => booleanTermAtom(this.term(e, env), site));
+        return this.atom(this.text(e, env), env, (site) => booleanTermAtom(this.term(e, env), site));
       case "name": {
         const local = e.parts.length === 1 ? env.get(e.parts[0]!) : undefined;
         if (local?.kind === "arg") return this.argFormula(local);
-        return this.atom(this.text(e, env), (site) => booleanTermAtom(this.term(e, env), site));
+        return this.atom(this.text(e, env), env, (site) => booleanTermAtom(this.term(e, env), site));
       }
       case "quantifier": {
         const slot = this.allocSlot();
@@ -188,17 +214,17 @@ class Compiler {
     if (builtin) {
       switch (builtin.kind) {
         case "logic":
-          if (c.op === "not") return negation(this.formula(args[0]!, env));
-          if (c.op === "implies") return junction("or", [negation(this.formula(args[0]!, env)), this.formula(args[1]!, env)], this.aggregation);
-          return junction(c.op as "and" | "or", args.map((a) => this.formula(a, env)), this.aggregation);
+          if (c.op === "not") return this.not(this.formula(args[0]!, env));
+          if (c.op === "implies") return this.junction("or", [this.not(this.formula(args[0]!, env)), this.formula(args[1]!, env)]);
+          return this.junction(c.op as "and" | "or", args.map((a) => this.formula(a, env)));
         case "compare":
-          return this.atom(text, (site) => comparisonAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), site));
+          return this.atom(text, env, (site) => comparisonAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), site));
         case "relation":
-          if (c.op === "holding" && args.length === 1) return this.atom(text, (site) => holdingOneAtom(this.term(args[0]!, env), site));
-          return this.atom(text, (site) => relationAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), args[2] && this.term(args[2], env), site));
+          if (c.op === "holding" && args.length === 1) return this.atom(text, env, (site) => holdingOneAtom(this.term(args[0]!, env), site));
+          return this.atom(text, env, (site) => relationAtom(c.op, this.term(args[0]!, env), this.term(args[1]!, env), args[2] && this.term(args[2], env), site));
         case "state": {
           const field = c.op === "visible" ? "visible" : statePredicateFields[c.op]!;
-          return this.atom(text, (site) => statePredicateAtom(field, this.term(args[0]!, env), args[1] && this.term(args[1], env), site));
+          return this.atom(text, env, (site) => statePredicateAtom(field, this.term(args[0]!, env), args[1] && this.term(args[1], env), site));
         }
         case "temporal": {
           const operandEnv = this.temporalEnv(env);
@@ -209,8 +235,8 @@ class Compiler {
       }
     }
     const ext = this.checked.registry.get(c.op);
-    if (ext && ext.result.kind === "Bool") return this.atom(text, (site) => extensionAtom(ext, args.map((a) => this.term(a, env)), site));
-    if (builtin || ext) return this.atom(text, (site) => booleanTermAtom(this.term(c, env), site));
+    if (ext && ext.result.kind === "Bool") return this.atom(text, env, (site) => extensionAtom(ext, args.map((a) => this.term(a, env)), site));
+    if (builtin || ext) return this.atom(text, env, (site) => booleanTermAtom(this.term(c, env), site));
     return unknownFormula(`${c.op} is not a predicate`);
   }
 
@@ -304,6 +330,36 @@ class Compiler {
     if (builtin || ext) return formulaAsTerm(this.callFormula(c, env), text);
     return unknownTerm(`${c.op} is not a predicate`, text);
   }
+}
+
+/** Does anything in scope come from a slot (an action argument or quantifier variable)? */
+function envHasSlots(env: Env): boolean {
+  for (const local of env.values()) {
+    if (local.kind === "term" || envHasSlots(local.env)) return true;
+  }
+  return false;
+}
+
+/**
+ * An atom evaluated at most once per frame: constraints that share it reuse
+ * its truth and confidence. Atom traces re-evaluate it, to record the atom
+ * in each constraint's trace.
+ */
+function memoizedPerFrame(f: FormulaFn): FormulaFn {
+  let frame: unknown;
+  let truth: Truth = U;
+  let conf = 0;
+  return (ctx) => {
+    if (ctx.atoms !== null) return f(ctx);
+    if (ctx.frame === frame) {
+      ctx.conf = conf;
+      return truth;
+    }
+    truth = f(ctx);
+    conf = ctx.conf;
+    frame = ctx.frame;
+    return truth;
+  };
 }
 
 /** Calls the checker rejected for arity compile to unknown rather than to a crash. */

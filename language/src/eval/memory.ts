@@ -19,12 +19,13 @@ export interface MemoryOptions {
 
 export const DEFAULT_HALF_LIFE = 5;
 
+/** An object's last sighting; updated in place every frame it is seen. */
 interface Seen {
-  readonly object: SceneObject;
+  object: SceneObject;
   /** when it was last visible (seconds) */
-  readonly at: number;
-  /** its edges at that time */
-  readonly edges: readonly Relation[];
+  at: number;
+  /** the relations of the frame it was last seen in (its own edges are picked out when needed) */
+  relations: readonly Relation[];
 }
 
 export class SceneMemory {
@@ -52,8 +53,13 @@ export class SceneMemory {
       const o = frame.objects[i]!;
       present.add(o.id);
       const prior = this.seen.get(o.id);
+      if (prior === undefined) this.seen.set(o.id, { object: o, at: now, relations: frame.relations });
+      else if (o.visible) {
+        prior.object = o;
+        prior.at = now;
+        prior.relations = frame.relations;
+      }
       if (o.visible || prior === undefined) {
-        this.seen.set(o.id, { object: o, at: now, edges: o.visible ? edgesOf(frame.relations, o.id) : (prior?.edges ?? edgesOf(frame.relations, o.id)) });
         objects?.push(o);
         continue;
       }
@@ -63,7 +69,7 @@ export class SceneMemory {
       objects.push({ ...o, confidence: Math.min(o.confidence, prior.object.confidence * factor), lastSeen: prior.at });
       if (!frame.relations.some((r) => r.a === o.id || r.b === o.id)) {
         // the detector lost its edges too: carry them from the last sighting
-        for (const r of prior.edges) (relations ??= frame.relations.slice()).push({ ...r, confidence: r.confidence * factor });
+        for (const r of edgesOf(prior.relations, o.id)) (relations ??= frame.relations.slice()).push({ ...r, confidence: r.confidence * factor });
       }
     }
     for (const [id, s] of this.seen) {
@@ -71,7 +77,7 @@ export class SceneMemory {
       const factor = this.decay(now - s.at);
       objects ??= frame.objects.slice();
       objects.push({ ...s.object, visible: false, confidence: s.object.confidence * factor, lastSeen: s.at, remembered: true });
-      for (const r of s.edges) {
+      for (const r of edgesOf(s.relations, id)) {
         relations ??= frame.relations.slice();
         if (!relations.some((x) => x.rel === r.rel && x.a === r.a && x.b === r.b)) relations.push({ ...r, confidence: r.confidence * factor });
       }

@@ -16,7 +16,7 @@ import type { Comment } from "../syntax/lexer.js";
 import { quotedName } from "../syntax/lexer.js";
 import { optionArity } from "../syntax/forms.js";
 import { parseSExpressions } from "../syntax/parse.js";
-import type { SAtom, SExpr, SList } from "../syntax/sexpr.js";
+import { isKeyword, type SAtom, type SExpr, type SList } from "../syntax/sexpr.js";
 
 export const WIDTH = 100;
 const INDENT = 2;
@@ -338,9 +338,6 @@ function atomText(a: SAtom): string {
   return a.token === "quoted" ? "'" + quotedName(a.text) : a.text;
 }
 
-function isKeyword(e: SExpr | undefined): boolean {
-  return e !== undefined && e.kind === "atom" && e.token === "keyword";
-}
 
 /** How many non-keyword items follow items[i]. */
 function valuesAfter(items: readonly SExpr[], i: number): number {

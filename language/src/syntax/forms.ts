@@ -29,7 +29,7 @@ import type {
   TypeForm,
 } from "./ast.js";
 import { decodeString, quotedName } from "./lexer.js";
-import type { SAtom, SExpr, SList } from "./sexpr.js";
+import { isKeyword, isSymbol, type SAtom, type SExpr, type SList } from "./sexpr.js";
 import type { Range } from "./source.js";
 
 export const FORM_NAMES = ["task", "object", "define", "constraint", "type", "model"] as const;
@@ -50,6 +50,9 @@ const NO_ARGS: readonly Expr[] = Object.freeze([]);
 
 /** Builds AST from S-expressions, collecting diagnostics. */
 export class FormBuilder {
+  /** the options the form being built has given so far, one bit each */
+  private seen = 0;
+
   constructor(readonly diagnostics: Diagnostic[]) {}
 
   program(text: string, sexprs: readonly SExpr[]): Program {
@@ -111,7 +114,7 @@ export class FormBuilder {
     let action: ActionPattern | undefined;
     let description: string | undefined;
     let body: Expr | undefined;
-    const seen: string[] = [];
+    this.seen = 0;
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
@@ -119,12 +122,12 @@ export class FormBuilder {
         if (!this.known(item, key, CONSTRAINT_OPTIONS, "constraint")) {
           // skip the unknown option's value, unless that is the formula (the last item)
           const next = items[i + 1];
-          if (next !== undefined && !isKeywordAtom(next) && !(body === undefined && next.kind === "list" && i + 2 === items.length)) i++;
+          if (next !== undefined && !isKeyword(next) && !(body === undefined && next.kind === "list" && i + 2 === items.length)) i++;
           continue;
         }
         const value = this.optionValue(items, i);
         if (value !== undefined) i++;
-        if (!this.once(seen, item, key) || value === undefined) continue;
+        if (!this.once(item, key, CONSTRAINT_OPTIONS) || value === undefined) continue;
         switch (key) {
           case "type": {
             const t = this.choice(value, CONSTRAINT_TYPES, "constraint type");
@@ -173,7 +176,7 @@ export class FormBuilder {
   private define(list: SList, head: SAtom): DefineForm | undefined {
     const items = list.items;
     const sig = items[1];
-    if (sig === undefined || sig.kind !== "list" || !isSymbolAtom(sig.items[0])) {
+    if (sig === undefined || sig.kind !== "list" || !isSymbol(sig.items[0])) {
       this.missing(head, sig, "expected (define (name param…) body)");
       return undefined;
     }
@@ -181,9 +184,9 @@ export class FormBuilder {
     const params: Param[] = [];
     for (let i = 1; i < sig.items.length; i++) {
       const p = sig.items[i]!;
-      if (isSymbolAtom(p)) {
+      if (isSymbol(p)) {
         params.push({ range: p.range, name: p.text, typeName: undefined, typeRange: undefined });
-      } else if (p.kind === "list" && p.items.length === 2 && isSymbolAtom(p.items[0]) && isSymbolAtom(p.items[1])) {
+      } else if (p.kind === "list" && p.items.length === 2 && isSymbol(p.items[0]) && isSymbol(p.items[1])) {
         const [n, t] = p.items as [SAtom, SAtom];
         params.push({ range: p.range, name: n.text, typeName: t.text, typeRange: t.range });
       } else {
@@ -210,24 +213,24 @@ export class FormBuilder {
   private object(list: SList, head: SAtom): ObjectForm | undefined {
     const items = list.items;
     const nameAtom = items[1];
-    if (!isSymbolAtom(nameAtom)) {
+    if (!isSymbol(nameAtom)) {
       this.missing(head, nameAtom, "expected (object name [Type] [:id \"…\"])");
       return undefined;
     }
     let typeAtom: SAtom | undefined;
     let id: string | undefined;
     let idRange: Range | undefined;
-    const seen: string[] = [];
+    this.seen = 0;
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
         const key = item.text.slice(1);
         const value = this.optionValue(items, i);
         if (value !== undefined) i++;
-        if (!this.known(item, key, OBJECT_OPTIONS, "object") || !this.once(seen, item, key) || value === undefined) continue;
+        if (!this.known(item, key, OBJECT_OPTIONS, "object") || !this.once(item, key, OBJECT_OPTIONS) || value === undefined) continue;
         id = this.string(value, ":id");
         if (id !== undefined) idRange = value.range;
-      } else if (typeAtom === undefined && i === 2 && isSymbolAtom(item)) {
+      } else if (typeAtom === undefined && i === 2 && isSymbol(item)) {
         typeAtom = item;
       } else {
         this.error(item.range, `unexpected ${describe(item)} in object ${nameAtom.text}; expected (object name [Type] [:id "…"])`);
@@ -248,20 +251,20 @@ export class FormBuilder {
   private task(list: SList, head: SAtom): TaskForm | undefined {
     const items = list.items;
     const nameAtom = items[1];
-    if (!isSymbolAtom(nameAtom)) {
+    if (!isSymbol(nameAtom)) {
       this.missing(head, nameAtom, 'expected (task name :instruction "…" :goal "…")');
       return undefined;
     }
     let instruction: string | undefined;
     let goal: string | undefined;
-    const seen: string[] = [];
+    this.seen = 0;
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
         const key = item.text.slice(1);
         const value = this.optionValue(items, i);
         if (value !== undefined) i++;
-        if (!this.known(item, key, TASK_OPTIONS, "task") || !this.once(seen, item, key) || value === undefined) continue;
+        if (!this.known(item, key, TASK_OPTIONS, "task") || !this.once(item, key, TASK_OPTIONS) || value === undefined) continue;
         if (key === "instruction") instruction = this.string(value, ":instruction");
         else goal = this.string(value, ":goal");
       } else {
@@ -281,7 +284,7 @@ export class FormBuilder {
   private typeForm(list: SList, head: SAtom): TypeForm | undefined {
     const items = list.items;
     const nameAtom = items[1];
-    if (!isSymbolAtom(nameAtom)) {
+    if (!isSymbol(nameAtom)) {
       this.missing(head, nameAtom, "expected (type Name :attrs (attr Type)…)");
       return undefined;
     }
@@ -294,7 +297,7 @@ export class FormBuilder {
         inAttrs = this.known(item, key, TYPE_OPTIONS, "type");
       } else if (!inAttrs) {
         this.error(item.range, `unexpected ${describe(item)} in type ${nameAtom.text}; attributes follow :attrs`);
-      } else if (item.kind === "list" && item.items.length === 2 && isSymbolAtom(item.items[0]) && isSymbolAtom(item.items[1])) {
+      } else if (item.kind === "list" && item.items.length === 2 && isSymbol(item.items[0]) && isSymbol(item.items[1])) {
         const [n, t] = item.items as [SAtom, SAtom];
         attrs.push({ range: item.range, name: n.text, typeText: t.text, typeRange: t.range });
       } else {
@@ -308,7 +311,7 @@ export class FormBuilder {
     const items = list.items;
     const nameAtom = items[1];
     const pathAtom = items[2];
-    if (!isSymbolAtom(nameAtom)) {
+    if (!isSymbol(nameAtom)) {
       this.missing(head, nameAtom, 'expected (model name "path")');
       return undefined;
     }
@@ -330,7 +333,7 @@ export class FormBuilder {
   }
 
   private actionPattern(e: SExpr): ActionPattern | undefined {
-    if (e.kind !== "list" || !isSymbolAtom(e.items[0])) {
+    if (e.kind !== "list" || !isSymbol(e.items[0])) {
       this.error(e.range, "expected an action pattern such as (PutObject mug _)");
       return undefined;
     }
@@ -338,7 +341,7 @@ export class FormBuilder {
     const args: PatternArg[] = [];
     for (let i = 1; i < e.items.length; i++) {
       const a = e.items[i]!;
-      if (isSymbolAtom(a)) args.push({ range: a.range, name: a.text });
+      if (isSymbol(a)) args.push({ range: a.range, name: a.text });
       else this.error(a.range, `an action pattern argument is a name or _, found ${describe(a)}`);
     }
     return { range: e.range, name: name.text, nameRange: name.range, args };
@@ -407,7 +410,7 @@ export class FormBuilder {
     if (op === "forall" || op === "exists") return this.quantifier(list, head, op);
 
     let keywords = 0;
-    for (let i = 1; i < items.length; i++) if (isKeywordAtom(items[i])) keywords++;
+    for (let i = 1; i < items.length; i++) if (isKeyword(items[i])) keywords++;
     if (keywords === 0) {
       // the common case, with an exact-size array (these stay alive as long as the AST)
       const n = items.length - 1;
@@ -419,11 +422,11 @@ export class FormBuilder {
     const options: CallOption[] = [];
     for (let i = 1; i < items.length; i++) {
       const item = items[i]!;
-      if (isKeywordAtom(item)) {
+      if (isKeyword(item)) {
         const keyword = item.text.slice(1);
         const arity = optionArity(keyword);
         const values: Expr[] = [];
-        while (values.length < arity && i + 1 < items.length && !isKeywordAtom(items[i + 1])) values.push(this.expr(items[++i]!));
+        while (values.length < arity && i + 1 < items.length && !isKeyword(items[i + 1])) values.push(this.expr(items[++i]!));
         const end = values.length > 0 ? values[values.length - 1]!.range.end : item.range.end;
         options.push({ range: { start: item.range.start, end }, keyword, keywordRange: item.range, values });
       } else {
@@ -439,7 +442,7 @@ export class FormBuilder {
     const bodyItem = items[2];
     const usage = `expected (${quantifier} (x Type) body)`;
     const body = bodyItem !== undefined ? this.expr(bodyItem) : undefined;
-    if (binder === undefined || binder.kind !== "list" || binder.items.length !== 2 || !isSymbolAtom(binder.items[0]) || !isSymbolAtom(binder.items[1])) {
+    if (binder === undefined || binder.kind !== "list" || binder.items.length !== 2 || !isSymbol(binder.items[0]) || !isSymbol(binder.items[1])) {
       this.error(binder?.range ?? head.range, `${usage}: the variable and its type come first, as in (${quantifier} (m Mug) …)`);
       return { kind: "error", range: list.range };
     }
@@ -486,7 +489,7 @@ export class FormBuilder {
   private optionValue(items: readonly SExpr[], i: number): SExpr | undefined {
     const next = items[i + 1];
     const keyword = items[i] as SAtom;
-    if (next === undefined || isKeywordAtom(next)) {
+    if (next === undefined || isKeyword(next)) {
       this.error(keyword.range, `option ${keyword.text} needs a value`);
       return undefined;
     }
@@ -502,12 +505,14 @@ export class FormBuilder {
     return false;
   }
 
-  private once(seen: string[], keyword: SAtom, key: string): boolean {
-    if (seen.includes(key)) {
+  /** Whether this is the first time the form gives this (known) option. */
+  private once(keyword: SAtom, key: string, options: readonly string[]): boolean {
+    const bit = 1 << options.indexOf(key);
+    if ((this.seen & bit) !== 0) {
       this.error(keyword.range, `option ${keyword.text} is given twice`);
       return false;
     }
-    seen.push(key);
+    this.seen |= bit;
     return true;
   }
 
@@ -528,13 +533,6 @@ export class FormBuilder {
   }
 }
 
-function isSymbolAtom(e: SExpr | undefined): e is SAtom {
-  return e !== undefined && e.kind === "atom" && e.token === "symbol";
-}
-
-function isKeywordAtom(e: SExpr | undefined): e is SAtom {
-  return e !== undefined && e.kind === "atom" && e.token === "keyword";
-}
 
 // ---- shared immutable pieces -------------------------------------------------------
 // AST nodes are readonly, so equal literal values and name paths can be one
