@@ -397,3 +397,37 @@ describe("explanations: causal chain and repair hint", () => {
     expect(v.explanation).toBeUndefined();
   });
 });
+
+describe("fused connectives equal the closure tree", () => {
+  it("on random formulas and random confidences (atoms off runs the fused code, atoms on the closures)", async () => {
+    const fc = (await import("fast-check")).default;
+    const leaf = fc.constantFrom("(dirty mug)", "(is_open fridge)", "(is_on stove_burner)", "(cooked egg)", "(sliced apple)", "true", "false");
+    const { f } = fc.letrec<{ f: string }>((tie) => ({
+      f: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        tie("f").map((a) => `(not ${a})`),
+        fc.tuple(fc.constantFrom("and", "or", "implies"), tie("f"), tie("f")).map(([op, a, b]) => `(${op} ${a} ${b})`),
+        fc.tuple(tie("f"), tie("f"), tie("f")).map(([a, b, c]) => `(and ${a} ${b} ${c})`),
+      ),
+    }));
+    const state = fc.record({ d: fc.option(fc.boolean()), o: fc.option(fc.boolean()), n: fc.option(fc.boolean()), c: fc.double({ min: 0, max: 1, noNaN: true }), e: fc.double({ min: 0, max: 1, noNaN: true }) });
+    fc.assert(
+      fc.property(fc.array(f, { minLength: 1, maxLength: 5 }), fc.array(state, { minLength: 1, maxLength: 4 }), (formulas, states) => {
+        const src = formulas.map((x, i) => `(constraint C${i} :type invariant ${x})`).join("\n");
+        const frames = states.map((s) =>
+          frame([
+            obj("Mug_1", "Mug", s.d === null ? {} : { isDirty: s.d }, { confidence: s.c }),
+            obj("Fridge_1", "Fridge", s.o === null ? {} : { isOpen: s.o }, { confidence: s.e }),
+            obj("StoveBurner_1", "StoveBurner", s.n === null ? {} : { isToggled: s.n }, { confidence: (s.c + s.e) / 2 }),
+          ]),
+        );
+        const key = (r: { id: string; step: number | null; status: string; confidence: number }) => `${r.id}@${r.step}:${r.status}:${r.confidence}`;
+        const fused = run(src, frames, { atoms: "none" }).results.map(key);
+        const closures = run(src, frames, { atoms: "all" }).results.map(key);
+        expect(fused).toEqual(closures);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
