@@ -6,3 +6,4 @@ export { readConstraintFile, constraintFileFromText, checkConstraintFile, render
 export { jsonReport, type CraftReport } from "./report/json-report.js";
 export { textReport } from "./report/text-report.js";
 export { InputError } from "./input-error.js";
+export { seedJsonToCraft, readSeedConstraints, isSeedJsonPath } from "./import/seed-constraints.js";
