@@ -125,17 +125,24 @@ export function booleanTermAtom(term: CompiledTerm, atom: AtomSite): FormulaFn {
 
 // ---- state predicates ------------------------------------------------------------
 
+/** The object an atom is about; undefined (with ctx.unknownReason set) when there is none. */
+function objectOperand(ctx: EvalContext, fx: CompiledTerm["fn"]): SceneObject | undefined {
+  ctx.staleSince = NaN;
+  const o = fx(ctx);
+  if (o === undefined) return undefined;
+  if (!isSceneObject(o)) {
+    ctx.unknownReason = `${formatValue(o)} is not an object`;
+    return undefined;
+  }
+  return o;
+}
+
 /** `(dirty x)`, `(is_open x)`, `(filled x 'coffee)`, `(visible x)`: one state field of an object. */
 export function statePredicateAtom(field: string | "visible", x: CompiledTerm, liquid: CompiledTerm | undefined, atom: AtomSite): FormulaFn {
   const fx = x.fn;
   return (ctx) => {
-    ctx.staleSince = NaN;
-    const o = fx(ctx);
+    const o = objectOperand(ctx, fx);
     if (o === undefined) return unknown(ctx, atom, "state_check");
-    if (!isSceneObject(o)) {
-      ctx.unknownReason = `${formatValue(o)} is not an object`;
-      return unknown(ctx, atom, "state_check");
-    }
     const conf = ctx.conf;
     const v = field === "visible" ? o.visible : o.state[field];
     if (typeof v !== "boolean") {
@@ -245,13 +252,8 @@ function nearByDistance(ctx: EvalContext, oa: SceneObject, ob: SceneObject, conf
 export function holdingOneAtom(x: CompiledTerm, atom: AtomSite): FormulaFn {
   const fx = x.fn;
   return (ctx) => {
-    ctx.staleSince = NaN;
-    const o = fx(ctx);
+    const o = objectOperand(ctx, fx);
     if (o === undefined) return unknown(ctx, atom, "state_check");
-    if (!isSceneObject(o)) {
-      ctx.unknownReason = `${formatValue(o)} is not an object`;
-      return unknown(ctx, atom, "state_check");
-    }
     const conf = ctx.conf;
     for (const r of ctx.frame.frame.relations) {
       if (r.rel === "holding" && r.b === o.id) {

@@ -44,8 +44,7 @@ export interface TraceStream {
   readonly frames: AsyncIterable<Frame>;
   /**
    * The same frames, a read chunk at a time: far less per-frame overhead for
-   * long traces. Iterate either `frames` or `batches`, once. A bad line
-   * throws before the frames of its batch are handed out.
+   * long traces. Iterate either `frames` or `batches`, once.
    */
   readonly batches: AsyncIterable<Frame[]>;
   /** frames read so far */
@@ -303,11 +302,18 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
       }
       for (;;) {
         const batch: Frame[] = [];
-        for (let line = lines.next(); line !== undefined; line = lines.next()) {
-          const frame = parser.line(line);
-          if (frame !== undefined) batch.push(frame);
+        let failure: unknown;
+        try {
+          for (let line = lines.next(); line !== undefined; line = lines.next()) {
+            const frame = parser.line(line);
+            if (frame !== undefined) batch.push(frame);
+          }
+        } catch (error) {
+          failure = error;
         }
+        // the good frames before a bad line are handed out first
         if (batch.length > 0) yield batch;
+        if (failure !== undefined) throw failure;
         if (lines.ended) break;
         await fill();
       }
@@ -318,26 +324,7 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
   }
 
   async function* iterate(): AsyncGenerator<Frame, void, undefined> {
-    if (iterated) throw new Error(`the frames of ${path} can be iterated only once`);
-    iterated = true;
-    try {
-      if (pending !== undefined) {
-        const first = pending;
-        pending = undefined;
-        yield first;
-      }
-      for (;;) {
-        for (let line = lines.next(); line !== undefined; line = lines.next()) {
-          const frame = parser.line(line);
-          if (frame !== undefined) yield frame;
-        }
-        if (lines.ended) break;
-        await fill();
-      }
-      parser.finish();
-    } finally {
-      await close();
-    }
+    for await (const batch of iterateBatches()) yield* batch;
   }
 
   return {
