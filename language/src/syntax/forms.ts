@@ -381,7 +381,7 @@ export class FormBuilder {
   }
 
   private dottedName(a: SAtom): Expr {
-    const parts = a.text.split(".");
+    const parts = dottedParts(a.text);
     const partRanges: Range[] = [];
     let offset = a.range.start;
     for (const p of parts) {
@@ -412,10 +412,27 @@ export class FormBuilder {
     let keywords = 0;
     for (let i = 1; i < items.length; i++) if (isKeyword(items[i])) keywords++;
     if (keywords === 0) {
-      // the common case, with an exact-size array (these stay alive as long as the AST)
-      const n = items.length - 1;
-      const args: Expr[] = n === 0 ? (NO_ARGS as Expr[]) : new Array<Expr>(n);
-      for (let i = 0; i < n; i++) args[i] = this.expr(items[i + 1]!);
+      // the common case, with exact-size arrays (they live as long as the AST)
+      let args: readonly Expr[];
+      switch (items.length) {
+        case 1:
+          args = NO_ARGS;
+          break;
+        case 2:
+          args = [this.expr(items[1]!)];
+          break;
+        case 3:
+          args = [this.expr(items[1]!), this.expr(items[2]!)];
+          break;
+        case 4:
+          args = [this.expr(items[1]!), this.expr(items[2]!), this.expr(items[3]!)];
+          break;
+        default: {
+          const many = new Array<Expr>(items.length - 1);
+          for (let i = 1; i < items.length; i++) many[i - 1] = this.expr(items[i]!);
+          args = many;
+        }
+      }
       return { kind: "call", range: list.range, op, opRange: head.range, args, options: NO_OPTIONS };
     }
     const args: Expr[] = [];
@@ -567,6 +584,17 @@ function durationLiteral(text: string): LiteralValue {
 
 function symLiteral(text: string): LiteralValue {
   return Object.freeze({ type: "sym", value: quotedName(text) });
+}
+
+/** `a.b` split at its dots, shared by every reference to the same path. */
+function dottedParts(text: string): readonly string[] {
+  let parts = partsCache.get(text);
+  if (parts === undefined) {
+    parts = Object.freeze(text.split("."));
+    if (partsCache.size >= CACHE_LIMIT) partsCache.clear();
+    partsCache.set(text, parts);
+  }
+  return parts;
 }
 
 /** `[name]`, shared by every reference to the same one-part name. */

@@ -88,6 +88,10 @@ const STRING_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\",
  * (Fields are writable only so that a TokenPool can reuse the object.)
  */
 export class AtomToken implements IToken, SAtom {
+  readonly kind = "atom";
+  /** the atom kind (SAtom's view of tokenType) */
+  token: AtomKind;
+
   constructor(
     public image: string,
     public startOffset: number,
@@ -96,16 +100,11 @@ export class AtomToken implements IToken, SAtom {
     public tokenTypeIdx: number,
     public tokenType: TokenType,
     public range: Range,
-  ) {}
-
-  get kind(): "atom" {
-    return "atom";
+  ) {
+    this.token = atomKindOf(tokenTypeIdx);
   }
 
-  get token(): AtomKind {
-    return atomKindOf(this.tokenTypeIdx);
-  }
-
+  /** the atom as written (SAtom's view of image) */
   get text(): string {
     return this.image;
   }
@@ -146,6 +145,7 @@ class TokenPool {
       t.endOffset = end - 1;
       t.tokenTypeIdx = tokenType.tokenTypeIdx!;
       t.tokenType = tokenType;
+      t.token = atomKindOf(t.tokenTypeIdx);
       t.range = range;
       return t;
     }
