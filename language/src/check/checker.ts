@@ -79,6 +79,9 @@ export interface CheckedProgram {
 }
 
 const emptyRegistry = new PredicateRegistry();
+const noLocals: ReadonlyMap<string, Type> = new Map();
+/** the scope of a constraint without an :action pattern */
+const topScope: Scope = { locals: noLocals, actionArgs: new Set() };
 
 interface Scope {
   readonly locals: ReadonlyMap<string, Type>;
@@ -258,19 +261,21 @@ class Checker {
   }
 
   private checkConstraint(c: ConstraintForm): void {
-    const actionArgs = new Set<string>();
+    let scope = topScope;
     if (c.action) {
       if (c.type !== "pre" && c.type !== "post" && c.type !== "causal") {
         this.report("warning", "ignored-action", c.action.range, `:action applies to pre, post and causal constraints; a ${c.type} constraint ignores it`);
       }
+      const actionArgs = new Set<string>();
       for (const arg of c.action.args) {
         if (arg.name === "_") continue;
         actionArgs.add(arg.name);
-        this.globalBaseType(arg.name, arg.range, { locals: new Map(), actionArgs: new Set([arg.name]) });
+        this.globalBaseType(arg.name, arg.range, { locals: noLocals, actionArgs: new Set([arg.name]) });
       }
+      scope = { locals: noLocals, actionArgs };
     }
-    const t = this.expr(c.body, { locals: new Map(), actionArgs });
-    this.expectType(t, Bool, c.body.range, `the condition of ${c.id}`);
+    const t = this.expr(c.body, scope);
+    if (!isAssignable(t, Bool)) this.expectType(t, Bool, c.body.range, `the condition of ${c.id}`);
   }
 
   // ---- expressions ---------------------------------------------------------

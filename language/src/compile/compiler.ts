@@ -14,7 +14,7 @@ import { booleanTermAtom, comparisonAtom, extensionAtom, extensionTerm, holdingO
 import { junction, negation, quantifier } from "./logic.js";
 import { arithmeticTerm, attributeTerm, boundObjectTerm, distanceTerm, globalNameTerm, literalTerm, signalPathTerm, slotTerm } from "./terms.js";
 import { TemporalCompiler } from "./temporal.js";
-import { fuse, type Shape } from "./fuse.js";
+import { fuse, type MemoCell, type Shape, type SharedAtom } from "./fuse.js";
 import type { AtomSite } from "../eval/atom-site.js";
 
 /** One argument of a compiled `:action` pattern. */
@@ -115,7 +115,7 @@ class Compiler {
     if (form.action && (form.type === "pre" || form.type === "post" || form.type === "causal")) {
       action = this.actionPattern(form.action, env);
     }
-    const formula = fuse(this.formula(form.body, env), this.shapes);
+    const formula = fuse(this.formula(form.body, env), this.shapes, this.memoized);
     const deferred = this.temporal.deferIfFuture(firstCell);
     return action ? { form, formula, action, deferred } : { form, formula, deferred };
   }
@@ -165,12 +165,16 @@ class Compiler {
     if (this.temporal.cells.length !== cellsBefore) return f;
     site.probe = f;
     if (!shareable) return f;
-    const memo = memoizedPerFrame(f);
+    const cell: MemoCell = { frame: undefined, truth: U, conf: 0 };
+    const memo = memoizedPerFrame(f, cell);
     this.sharedAtoms.set(expr, memo);
+    this.memoized.set(memo, { raw: f, cell });
     return memo;
   }
 
   private readonly sharedAtoms = new Map<string, FormulaFn>();
+  /** the shared atoms' wrappers, for fused code to check their memo inline */
+  private readonly memoized = new Map<FormulaFn, SharedAtom>();
 
   // ---- formulas --------------------------------------------------------------
 
@@ -228,7 +232,8 @@ class Compiler {
         }
         case "temporal": {
           const operandEnv = this.temporalEnv(env);
-          return this.temporal.operator(c, args.map((a) => this.formula(a, operandEnv)), text);
+          // operands run on every frame: fuse them like whole constraints
+          return this.temporal.operator(c, args.map((a) => fuse(this.formula(a, operandEnv), this.shapes, this.memoized)), text);
         }
         default:
           break;
@@ -345,20 +350,17 @@ function envHasSlots(env: Env): boolean {
  * its truth and confidence. Atom traces re-evaluate it, to record the atom
  * in each constraint's trace.
  */
-function memoizedPerFrame(f: FormulaFn): FormulaFn {
-  let frame: unknown;
-  let truth: Truth = U;
-  let conf = 0;
+function memoizedPerFrame(f: FormulaFn, cell: MemoCell): FormulaFn {
   return (ctx) => {
     if (ctx.atoms !== null) return f(ctx);
-    if (ctx.frame === frame) {
-      ctx.conf = conf;
-      return truth;
+    if (ctx.frame === cell.frame) {
+      ctx.conf = cell.conf;
+      return cell.truth as Truth;
     }
-    truth = f(ctx);
-    conf = ctx.conf;
-    frame = ctx.frame;
-    return truth;
+    cell.truth = f(ctx);
+    cell.conf = ctx.conf;
+    cell.frame = ctx.frame;
+    return cell.truth as Truth;
   };
 }
 

@@ -8,13 +8,30 @@
 import type { EvalContext } from "../eval/context.js";
 import type { FormulaFn } from "./compiled.js";
 
+/**
+ * An atom shared by several constraints, evaluated once per frame: its
+ * last frame and result. The fused code checks it inline.
+ */
+export interface MemoCell {
+  frame: unknown;
+  truth: number;
+  conf: number;
+}
+
+/** A shared atom: the memoising wrapper the closures call, and what fused code needs instead. */
+export interface SharedAtom {
+  readonly raw: FormulaFn;
+  readonly cell: MemoCell;
+}
+
 /** The connective structure of a formula node, recorded by the compiler. */
 export type Shape = { readonly op: "and" | "or"; readonly children: readonly FormulaFn[] } | { readonly op: "not"; readonly child: FormulaFn };
 
 /** Fuses `root` when it is a connective; returns it unchanged otherwise. */
-export function fuse(root: FormulaFn, shapes: ReadonlyMap<FormulaFn, Shape>): FormulaFn {
+export function fuse(root: FormulaFn, shapes: ReadonlyMap<FormulaFn, Shape>, shared: ReadonlyMap<FormulaFn, SharedAtom> = new Map()): FormulaFn {
   if (!shapes.has(root)) return root;
   const leaves: FormulaFn[] = [];
+  const cells: MemoCell[] = [];
   const lines: string[] = [];
   let vars = 0;
   // emits code leaving the node's truth in t<k> and confidence in c<k>; returns k
@@ -23,6 +40,17 @@ export function fuse(root: FormulaFn, shapes: ReadonlyMap<FormulaFn, Shape>): Fo
     const k = vars++;
     lines.push(`let t${k}, c${k};`);
     if (!shape) {
+      const atom = shared.get(f);
+      if (atom) {
+        // a shared atom: reuse this frame's result, else evaluate and remember it
+        const i = leaves.push(atom.raw) - 1;
+        const m = cells.push(atom.cell) - 1;
+        lines.push(
+          `if (M${m}.frame === ctx.frame) { t${k} = M${m}.truth; c${k} = M${m}.conf; }`,
+          `else { t${k} = L${i}(ctx); c${k} = ctx.conf; M${m}.frame = ctx.frame; M${m}.truth = t${k}; M${m}.conf = c${k}; }`,
+        );
+        return k;
+      }
       const i = leaves.push(f) - 1;
       lines.push(`t${k} = L${i}(ctx); c${k} = ctx.conf;`);
       return k;
@@ -54,11 +82,11 @@ export function fuse(root: FormulaFn, shapes: ReadonlyMap<FormulaFn, Shape>): Fo
     return k;
   };
   const result = emit(root);
-  const names = leaves.map((_, i) => `L${i}`);
+  const names = [...leaves.map((_, i) => `L${i}`), ...cells.map((_, i) => `M${i}`)];
   const body = `return function fused(ctx) {\nif (ctx.atoms !== null) return traced(ctx);\n${lines.join("\n")}\nctx.conf = c${result};\nreturn t${result};\n};`;
   try {
-    const make = new Function("traced", ...names, body) as (traced: FormulaFn, ...leaves: FormulaFn[]) => (ctx: EvalContext) => number;
-    return make(root, ...leaves) as FormulaFn;
+    const make = new Function("traced", ...names, body) as (traced: FormulaFn, ...rest: unknown[]) => (ctx: EvalContext) => number;
+    return make(root, ...leaves, ...cells) as FormulaFn;
   } catch {
     return root;
   }
