@@ -50,16 +50,18 @@ export function globalNameTerm(name: string): CompiledTerm {
         : `${name} is ambiguous in frame ${f.step}: ${ofType.map((o) => o.id).join(", ")}`;
     return undefined;
   };
+  let lastStale = false;
   const fn = (ctx: EvalContext): TermValue => {
     if (ctx.frame !== lastFrame) {
       lastFrame = ctx.frame;
       lastValue = resolve(ctx);
       lastConf = ctx.conf;
       lastReason = lastValue === undefined ? ctx.unknownReason : "";
+      lastStale = isSceneObject(lastValue) && lastValue.lastSeen !== undefined;
     }
     ctx.conf = lastConf;
     if (lastValue === undefined) ctx.unknownReason = lastReason;
-    else if (typeof lastValue === "object" && "lastSeen" in lastValue && lastValue.lastSeen !== undefined) ctx.staleSince = lastValue.lastSeen;
+    else if (lastStale) ctx.staleSince = (lastValue as SceneObject).lastSeen!;
     return lastValue;
   };
   return { fn, describe: (ctx) => describeResolved(fn, ctx, name) };

@@ -26,6 +26,8 @@ interface Seen {
   at: number;
   /** the relations of the frame it was last seen in (its own edges are picked out when needed) */
   relations: readonly Relation[];
+  /** the step of the last frame that reported it (visible or not) */
+  reported: number;
 }
 
 export class SceneMemory {
@@ -46,15 +48,14 @@ export class SceneMemory {
   apply(frame: Frame, step: number): Frame {
     if (this.halfLife <= 0 || (frame.objects.length === 0 && this.seen.size === 0)) return frame;
     const now = frame.time ?? step * this.frameDuration;
-    const present = new Set<string>();
     let objects: SceneObject[] | undefined;
     let relations: Relation[] | undefined;
     for (let i = 0; i < frame.objects.length; i++) {
       const o = frame.objects[i]!;
-      present.add(o.id);
       const prior = this.seen.get(o.id);
-      if (prior === undefined) this.seen.set(o.id, { object: o, at: now, relations: frame.relations });
-      else if (o.visible) {
+      if (prior === undefined) this.seen.set(o.id, { object: o, at: now, relations: frame.relations, reported: step });
+      else prior.reported = step;
+      if (prior !== undefined && o.visible) {
         prior.object = o;
         prior.at = now;
         prior.relations = frame.relations;
@@ -73,7 +74,7 @@ export class SceneMemory {
       }
     }
     for (const [id, s] of this.seen) {
-      if (present.has(id)) continue;
+      if (s.reported === step) continue;
       const factor = this.decay(now - s.at);
       objects ??= frame.objects.slice();
       objects.push({ ...s.object, visible: false, confidence: s.object.confidence * factor, lastSeen: s.at, remembered: true });

@@ -42,6 +42,8 @@ export interface MonitorOptions {
 
 export const DEFAULT_THRESHOLD = 0.7;
 
+const noAtoms: readonly AtomTrace[] = Object.freeze([]);
+
 /** Constraints grouped by when they are evaluated. */
 class Schedule {
   readonly pre: CompiledConstraint[] = [];
@@ -206,6 +208,15 @@ export class Monitor {
   private evaluate(c: CompiledConstraint, frame: IndexedFrame, step: number, action?: string): Verdict {
     const ctx = this.ctx;
     ctx.frame = frame;
+    if (this.atomsMode === "none") {
+      // the monitoring fast path: no traces, no reasons
+      const truth = c.formula(ctx);
+      const conf = ctx.conf;
+      const form = c.form;
+      const verdict: Verdict = { id: form.id, type: form.type, severity: form.severity, step, status: statusOf(truth, conf, this.threshold), confidence: roundConfidence(conf), reason: "", atoms: noAtoms };
+      if (action !== undefined) (verdict as { action?: string }).action = action;
+      return verdict;
+    }
     const traced = this.atomsMode === "all";
     ctx.atoms = traced ? [] : null;
     ctx.sites = traced ? [] : null;
