@@ -1,10 +1,9 @@
-// Bundles the craft CLI into one file: loading hundreds of small modules
-// (chevrotain pulls in lodash-es) costs more start-up time than the check.
+// Bundles the craft CLI and the language server into one file each: loading
+// hundreds of small modules (chevrotain pulls in lodash-es) costs more
+// start-up time than the check, and an editor starts `craft-ls` often.
 import { build } from "esbuild";
 
-await build({
-  entryPoints: ["runtime/src/cli/main.ts"],
-  outfile: "runtime/dist/craft.mjs",
+const common = {
   bundle: true,
   platform: "node",
   target: "node20",
@@ -12,6 +11,11 @@ await build({
   minify: false,
   legalComments: "none",
   logLevel: "warning",
-  // the CommonJS dependencies (commander, cli-progress) call require()
+  // the CommonJS dependencies (commander, cli-progress, vscode-languageserver) call require()
   banner: { js: "import { createRequire as __craftRequire } from 'node:module'; const require = __craftRequire(import.meta.url);" },
-});
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ["runtime/src/cli/main.ts"], outfile: "runtime/dist/craft.mjs" }),
+  build({ ...common, entryPoints: ["server/src/main.ts"], outfile: "server/dist/craft-ls.mjs" }),
+]);

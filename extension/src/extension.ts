@@ -57,6 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: {
       trace: settings.get<string>("trace", ""),
       threshold: settings.get<number>("threshold", 0.7),
+      // the status bar follows the server's craft/checkResult notifications
+      checkResultNotifications: true,
     },
   };
   // The id is not "craft": vscode-languageclient reads `<id>.trace.server`,
