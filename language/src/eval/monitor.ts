@@ -208,38 +208,32 @@ export class Monitor {
   private evaluate(c: CompiledConstraint, frame: IndexedFrame, step: number, action?: string): Verdict {
     const ctx = this.ctx;
     ctx.frame = frame;
-    if (this.atomsMode === "none") {
-      // the monitoring fast path: no traces, no reasons
+    if (this.atomsMode !== "all") {
+      // the fast path: no traces; with "failures", only what did not hold is evaluated again with them
       const truth = c.formula(ctx);
       const conf = ctx.conf;
-      const form = c.form;
-      const verdict: Verdict = { id: form.id, type: form.type, severity: form.severity, step, status: statusOf(truth, conf, this.threshold), confidence: roundConfidence(conf), reason: "", atoms: noAtoms };
-      if (action !== undefined) (verdict as { action?: string }).action = action;
-      return verdict;
+      const status = statusOf(truth, conf, this.threshold);
+      if (this.atomsMode === "none" || status === "SATISFIED") {
+        const form = c.form;
+        const verdict: Verdict = { id: form.id, type: form.type, severity: form.severity, step, status, confidence: roundConfidence(conf), reason: "", atoms: noAtoms };
+        if (action !== undefined) (verdict as { action?: string }).action = action;
+        return verdict;
+      }
     }
-    const traced = this.atomsMode === "all";
-    ctx.atoms = traced ? [] : null;
-    ctx.sites = traced ? [] : null;
-    let truth = c.formula(ctx);
-    let conf = ctx.conf;
-    let status = statusOf(truth, conf, this.threshold);
-    if (!traced && this.atomsMode === "failures" && status !== "SATISFIED") {
-      ctx.atoms = [];
-      ctx.sites = [];
-      truth = c.formula(ctx);
-      conf = ctx.conf;
-      status = statusOf(truth, conf, this.threshold);
-    }
-    const atoms: AtomTrace[] = ctx.atoms ?? [];
+    ctx.atoms = [];
+    ctx.sites = [];
+    const truth = c.formula(ctx);
+    const conf = ctx.conf;
+    const status = statusOf(truth, conf, this.threshold);
+    const atoms = ctx.atoms;
     const sites = ctx.sites;
     const decisive = ctx.decisive;
     ctx.atoms = null;
     ctx.sites = null;
-    // without atom traces there is nothing to tell a reason from
-    const reason = atoms.length > 0 || this.atomsMode === "all" ? explainVerdict(truth, status, conf, this.threshold, atoms, decisive) : "";
+    const reason = explainVerdict(truth, status, conf, this.threshold, atoms, decisive);
     const verdict: Verdict = { id: c.form.id, type: c.form.type, severity: c.form.severity, step, status, confidence: roundConfidence(conf), reason, atoms };
     if (action !== undefined) (verdict as { action?: string }).action = action;
-    if (status === "VIOLATED" && sites && this.history) {
+    if (status === "VIOLATED" && this.history) {
       // a violation that continues from the previous frame has the same causes: explain it once
       const prior = this.lastViolation.get(c);
       const explanation = prior && prior.step === step - 1 && prior.reason === reason ? prior.explanation : this.explain(c, frame, atoms, sites, decisive, action);
