@@ -4,6 +4,7 @@
 export { parse, parseExpression, type ParseResult } from "./syntax/parse.js";
 export type * from "./syntax/ast.js";
 export { LineIndex, type Range, type Position } from "./syntax/source.js";
+export { walkExpr, visitCalls } from "./syntax/walk.js";
 export { format } from "./format/formatter.js";
 
 export { check, snakeCase, type CheckOptions, type CheckedProgram, type NameInfo, type NameBinding, type Reference } from "./check/checker.js";

@@ -25,6 +25,7 @@
 
 import {
   check,
+  walkExpr,
   parse,
   type CheckedProgram,
   type CheckOptions,
@@ -513,13 +514,5 @@ function exprRanges(e: Expr, f: (r: Range) => void): void {
 
 /** Every expression in a form: define and constraint bodies, with option values. */
 export function forEachExpr(form: Form, f: (e: Expr) => void): void {
-  if (form.kind === "constraint" || form.kind === "define") walkExpr(form.body, f);
-}
-
-function walkExpr(e: Expr, f: (e: Expr) => void): void {
-  f(e);
-  if (e.kind === "call") {
-    for (const a of e.args) walkExpr(a, f);
-    for (const o of e.options) for (const v of o.values) walkExpr(v, f);
-  } else if (e.kind === "quantifier") walkExpr(e.body, f);
+  if (form.kind === "constraint" || form.kind === "define") walkExpr(form.body, (e) => void f(e));
 }

@@ -11,22 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CompletionRequest, HoverRequest, type TextDocumentContentChangeEvent } from "vscode-languageserver-protocol/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { ServerProcess } from "./lsp-process.js";
+// the same deterministic generator as the benchmarks: the same edits on every run
+import { rng } from "../../runtime/src/bench/workloads.js";
 
 const EDITS = 10_000;
 const PER_NOTIFICATION = 5;
 const HUGE_LINE = 60_000;
 
-/** mulberry32: the same edits on every run */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARS = ["(", ")", "(", ")", " ", " ", "\n", '"', ";", ":", ".", "'", "\\", "a", "m", "u", "g", "x", "1", "5", "s", "\t", "é", "😀", "\u0000", "\u2028", "\r", "_", "-"];
 const SNIPPETS = [

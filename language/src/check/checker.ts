@@ -18,6 +18,7 @@ import type {
   TypeForm,
 } from "../syntax/ast.js";
 import type { Range } from "../syntax/source.js";
+import { visitCalls } from "../syntax/walk.js";
 import { ai2thorSchema } from "./ai2thor-schema.js";
 import { builtins, statePredicateFields, type Builtin } from "./builtins.js";
 import type { Diagnostic, DiagnosticSeverity } from "./diagnostics.js";
@@ -644,21 +645,6 @@ export function snakeCase(typeName: string): string {
   return typeName.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2").toLowerCase();
 }
 
-/** Calls every Call node inside an expression. */
-export function visitCalls(e: Expr, f: (c: Call) => void): void {
-  switch (e.kind) {
-    case "call":
-      f(e);
-      for (const a of e.args) visitCalls(a, f);
-      for (const o of e.options) for (const v of o.values) visitCalls(v, f);
-      break;
-    case "quantifier":
-      visitCalls(e.body, f);
-      break;
-    default:
-      break;
-  }
-}
 
 /** Checks a parsed program against a schema (and optionally a trace's names). */
 export function check(program: Program, options: CheckOptions = {}): CheckedProgram {

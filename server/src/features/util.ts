@@ -28,7 +28,7 @@ import type {
   TypeForm,
   Verdict,
 } from "@craft/language";
-import { builtins, findTypeByName, types as craftTypes } from "@craft/language";
+import { builtins, findTypeByName, types as craftTypes, walkExpr } from "@craft/language";
 import type { Position as LspPosition, Range as LspRange } from "vscode-languageserver";
 import type { CraftDocument } from "../document.js";
 import * as positions from "../positions.js";
@@ -293,21 +293,6 @@ export function locate(doc: CraftDocument, offset: number): Located {
 
 // ---- walking expressions ---------------------------------------------------------
 
-/** Calls `f` on every expression, parents before children; `f` returning false skips the children. */
-export function walkExpr(e: Expr, f: (e: Expr) => boolean | void): void {
-  if (f(e) === false) return;
-  switch (e.kind) {
-    case "call":
-      for (const a of e.args) walkExpr(a, f);
-      for (const o of e.options) for (const v of o.values) walkExpr(v, f);
-      break;
-    case "quantifier":
-      walkExpr(e.body, f);
-      break;
-    default:
-      break;
-  }
-}
 
 /** The body expression of a form, if it has one. */
 export function formBody(form: Form): Expr | undefined {
