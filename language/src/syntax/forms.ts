@@ -224,10 +224,9 @@ export class FormBuilder {
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
-        const key = item.text.slice(1);
-        const value = this.optionValue(items, i);
-        if (value !== undefined) i++;
-        if (!this.known(item, key, OBJECT_OPTIONS, "object") || !this.once(item, key, OBJECT_OPTIONS) || value === undefined) continue;
+        const { value, used } = this.option(items, i, OBJECT_OPTIONS, "object");
+        i += used;
+        if (value === undefined) continue;
         id = this.string(value, ":id");
         if (id !== undefined) idRange = value.range;
       } else if (typeAtom === undefined && i === 2 && isSymbol(item)) {
@@ -261,10 +260,9 @@ export class FormBuilder {
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
-        const key = item.text.slice(1);
-        const value = this.optionValue(items, i);
-        if (value !== undefined) i++;
-        if (!this.known(item, key, TASK_OPTIONS, "task") || !this.once(item, key, TASK_OPTIONS) || value === undefined) continue;
+        const { key, value, used } = this.option(items, i, TASK_OPTIONS, "task");
+        i += used;
+        if (value === undefined) continue;
         if (key === "instruction") instruction = this.string(value, ":instruction");
         else goal = this.string(value, ":goal");
       } else {
@@ -503,6 +501,20 @@ export class FormBuilder {
   }
 
   /** The value after the keyword at items[i], or undefined (reported) when there is none. */
+  /**
+   * The keyword option at items[i]: its name, and its value when the option
+   * is known to the form, given once, and has one (else reported). `used` is
+   * how many items after the keyword it took.
+   */
+  private option(items: readonly SExpr[], i: number, options: readonly string[], form: string): { key: string; value: SExpr | undefined; used: number } {
+    const keyword = items[i] as SAtom;
+    const key = keyword.text.slice(1);
+    const value = this.optionValue(items, i);
+    const used = value === undefined ? 0 : 1;
+    if (!this.known(keyword, key, options, form) || !this.once(keyword, key, options)) return { key, value: undefined, used };
+    return { key, value, used };
+  }
+
   private optionValue(items: readonly SExpr[], i: number): SExpr | undefined {
     const next = items[i + 1];
     const keyword = items[i] as SAtom;
