@@ -52,6 +52,19 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runImport(files, opts.output !== undefined ? { output: opts.output } : {}, io));
     });
 
+  const physics = program.command("physics").description("SV physics weights: parameter counts and evaluation");
+  for (const sub of ["info", "eval"] as const) {
+    const c = physics
+      .command(sub)
+      .description(sub === "info" ? "parameter count and tensor shapes" : "forces for given positions and velocities, as JSON")
+      .requiredOption("--weights <file>", "SV weights (.safetensors, PyTorch state-dict names)");
+    if (sub === "eval") c.option("--input <file>", '{"pos":[B][N][3],"vel":[B][N][3]} (standard input when omitted)');
+    c.action(async (opts: { weights: string; input?: string }) => {
+      const { runPhysics } = await import("./physics-command.js");
+      setExit(await runPhysics(sub, opts, io));
+    });
+  }
+
   program
     .command("fmt")
     .description("format constraint files")
