@@ -84,6 +84,8 @@ export class Monitor {
   private readonly streaming = new Schedule();
   /** constraints with future operators: settled when the trace ends */
   private readonly deferred = new Schedule();
+  /** whether frames are kept: only for deferred constraints */
+  private readonly storesFrames: boolean;
   /** frames kept for the deferred constraints (none when there are none) */
   private readonly stored: IndexedFrame[] = [];
   private readonly applied = new Set<CompiledConstraint>();
@@ -109,6 +111,7 @@ export class Monitor {
     this.history = this.atomsMode === "none" || window <= 0 ? undefined : new FrameHistory(window);
     program.temporal.reset();
     for (const c of program.constraints) (c.deferred ? this.deferred : this.streaming).add(c);
+    this.storesFrames = !this.deferred.empty;
   }
 
   /** frames pushed so far */
@@ -121,7 +124,7 @@ export class Monitor {
     if (this.finished) throw new Error("Monitor.push after finish()");
     const step = this.count++;
     const current = new IndexedFrame(this.memory.apply(frame, step), step);
-    if (!this.deferred.empty) this.stored.push(current);
+    if (this.storesFrames) this.stored.push(current);
     const out: Verdict[] = [];
     const action = frame.action && describeAction(frame.action);
     this.runPre(this.streaming, current, this.previous, action, out);

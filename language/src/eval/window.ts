@@ -5,16 +5,18 @@
 
 import { F, T, U, type Truth } from "./truth.js";
 
-/** A queue on a growable ring buffer; no allocation per push once warm. */
+/** A queue on a growable ring buffer (power-of-two capacity); no allocation per push once warm. */
 export class Ring {
   private pos: Float64Array;
   private val: Float64Array;
+  private mask: number;
   private head = 0;
   private size = 0;
 
   constructor(capacity = 16) {
     this.pos = new Float64Array(capacity);
     this.val = new Float64Array(capacity);
+    this.mask = capacity - 1;
   }
 
   get length(): number {
@@ -26,25 +28,26 @@ export class Ring {
     const pos = new Float64Array(cap);
     const val = new Float64Array(cap);
     for (let i = 0; i < this.size; i++) {
-      const j = (this.head + i) % this.pos.length;
+      const j = (this.head + i) & this.mask;
       pos[i] = this.pos[j]!;
       val[i] = this.val[j]!;
     }
     this.pos = pos;
     this.val = val;
+    this.mask = cap - 1;
     this.head = 0;
   }
 
   pushBack(p: number, v: number): void {
     if (this.size === this.pos.length) this.grow();
-    const j = (this.head + this.size) % this.pos.length;
+    const j = (this.head + this.size) & this.mask;
     this.pos[j] = p;
     this.val[j] = v;
     this.size++;
   }
 
   popFront(): void {
-    this.head = (this.head + 1) % this.pos.length;
+    this.head = (this.head + 1) & this.mask;
     this.size--;
   }
 
@@ -59,10 +62,10 @@ export class Ring {
     return this.val[this.head]!;
   }
   backVal(): number {
-    return this.val[(this.head + this.size - 1) % this.pos.length]!;
+    return this.val[(this.head + this.size - 1) & this.mask]!;
   }
   backPos(): number {
-    return this.pos[(this.head + this.size - 1) % this.pos.length]!;
+    return this.pos[(this.head + this.size - 1) & this.mask]!;
   }
 
   clear(): void {

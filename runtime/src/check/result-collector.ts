@@ -53,7 +53,7 @@ export class ResultCollector {
       return;
     }
     if (v.status === "SATISFIED") {
-      this.open.delete(v.id);
+      if (this.open.size > 0) this.open.delete(v.id);
       return;
     }
     const e = this.open.get(v.id);
