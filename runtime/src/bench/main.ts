@@ -9,6 +9,8 @@ import { fileURLToPath } from "node:url";
 import { check, compile, Monitor, parse, parseExpression, type CompiledProgram, type Frame } from "@craft/language";
 import { constraintFile, formula, kitchenFrame, rng, seedJson } from "./workloads.js";
 import { fmt, heapUsedMiB, percentile, time } from "./measure.js";
+import { SvForward } from "../physics/sv-forward.js";
+import { DEFAULT_SV_CONFIG, randomSvWeights } from "../physics/sv-model.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
 const cli = fileURLToPath(new URL("../craft.mjs", import.meta.url));
@@ -215,6 +217,31 @@ function monitorLatency(): void {
   }
 }
 
+function physics(): void {
+  section("SV physics, TypeScript forward, one frame, N = 8 (issue 5: ≤ 20 µs median; PyTorch eager CPU in the same run)");
+  const forward = new SvForward(randomSvWeights(DEFAULT_SV_CONFIG, 1));
+  const r = rng(7);
+  const n = 8;
+  const pos = Float32Array.from({ length: n * 3 }, () => r() * 4 - 2);
+  const vel = Float32Array.from({ length: n * 3 }, () => r() * 2 - 1);
+  const out = new Float32Array(n * 3);
+  for (let i = 0; i < 2000; i++) forward.forward(pos, vel, n, out);
+  const samples: number[] = [];
+  for (let i = 0; i < 10_000; i++) {
+    const t0 = performance.now();
+    forward.forward(pos, vel, n, out);
+    samples.push((performance.now() - t0) * 1000);
+  }
+  samples.sort((a, b) => a - b);
+  row("TypeScript forward (10,000 calls after warm-up)", `median ${percentile(samples, 0.5).toFixed(1)} µs, p95 ${percentile(samples, 0.95).toFixed(1)} µs`);
+  // Debian's python3 with python3-torch, when installed: the same network in PyTorch eager, one thread
+  const torch = spawnSync("/usr/bin/python3", [join(repo, "tools/sv_fixtures.py"), "--bench"], { encoding: "utf8" });
+  if (torch.status === 0) {
+    const t = JSON.parse(torch.stdout.trim().split("\n").pop()!) as { torch: string; median_us: number };
+    row(`reference: PyTorch ${t.torch} eager, 1 thread`, `median ${t.median_us.toFixed(1)} µs`);
+  } else row("reference: PyTorch eager", "not measured (no /usr/bin/python3 with torch here)");
+}
+
 const sections: Record<string, () => void | Promise<void>> = {
   parse: parseAndCheck,
   eval: evaluation,
@@ -222,6 +249,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   cli: cliStartup,
   monitor: monitorLatency,
   signals,
+  physics,
 };
 
 console.log(`craft bench — node ${process.version}, ${new Date().toISOString()}`);
