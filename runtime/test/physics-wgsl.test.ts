@@ -195,22 +195,4 @@ describe.skipIf(skipReason !== undefined)(`SV WGSL path${skipReason ? ` (skipped
     const bad = { ...m.weights, config: { hidden: 16, layers: 1 } };
     await expect(SvWgsl.create(device!, bad)).rejects.toThrow(/encoder\.0\.weight holds 192 values, expected 96/);
   });
-
-  // CRAFT_WGSL_BENCH=1 npx vitest run runtime/test/physics-wgsl: B = 1024, N = 32 against the CPU path
-  it.runIf(process.env.CRAFT_WGSL_BENCH === "1")("benchmark: B = 1024, N = 32", async () => {
-    const m = models.get("sv-random")!;
-    const frames = 1024;
-    const n = 32;
-    const pairs = (frames * n * (n - 1)) / 2;
-    const { pos, vel } = scenes(frames, n, 9);
-    const time = async (f: () => unknown, reps: number): Promise<number> => {
-      await f();
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) await f();
-      return (performance.now() - t0) / reps / 1000;
-    };
-    const g = await time(() => m.gpu.forwardBatch(pos, vel, frames, n), 5);
-    const c = await time(() => m.cpu.forwardBatch(pos, vel, frames, n), 3);
-    console.log(`SV forward B=${frames} N=${n}: WGSL ${(g * 1e3).toFixed(1)} ms (${(pairs / g / 1e6).toFixed(2)} M pairs/s), CPU ${(c * 1e3).toFixed(1)} ms (${(pairs / c / 1e6).toFixed(2)} M pairs/s)`);
-  });
 });

@@ -10,6 +10,8 @@ import { check, compile, Monitor, parse, parseExpression, type CompiledProgram, 
 import { constraintFile, formula, kitchenFrame, rng, seedJson } from "./workloads.js";
 import { fmt, heapUsedMiB, percentile, time } from "./measure.js";
 import { SvForward } from "../physics/sv-forward.js";
+import { requestGpuDevice } from "../physics/gpu-device.js";
+import { SvWgsl } from "../physics/sv-wgsl.js";
 import { DEFAULT_SV_CONFIG, randomSvWeights } from "../physics/sv-model.js";
 
 const repo = fileURLToPath(new URL("../../../", import.meta.url));
@@ -242,6 +244,39 @@ function physics(): void {
   } else row("reference: PyTorch eager", "not measured (no /usr/bin/python3 with torch here)");
 }
 
+async function physicsGpu(): Promise<void> {
+  section("SV physics, B = 1024 frames × N = 32 objects: WGSL through Dawn vs the TypeScript path (issue 5; the H100 figures need the device)");
+  const gpu = await requestGpuDevice();
+  if ("unavailable" in gpu) {
+    row("WGSL", `not measured: ${gpu.unavailable}`);
+    return;
+  }
+  const weights = randomSvWeights(DEFAULT_SV_CONFIG, 1);
+  const wgsl = await SvWgsl.create(gpu.device, weights);
+  const cpu = new SvForward(weights);
+  const frames = 1024;
+  const n = 32;
+  const pairs = (frames * n * (n - 1)) / 2;
+  const r = rng(9);
+  const pos = Float32Array.from({ length: frames * n * 3 }, () => r() * 4 - 2);
+  const vel = Float32Array.from({ length: frames * n * 3 }, () => r() * 2 - 1);
+  const timeIt = async (f: () => unknown, reps: number): Promise<number> => {
+    await f();
+    const samples: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      await f();
+      samples.push((performance.now() - t0) / 1000);
+    }
+    return median(samples);
+  };
+  const g = await timeIt(() => wgsl.forwardBatch(pos, vel, frames, n), 5);
+  const c = await timeIt(() => cpu.forwardBatch(pos, vel, frames, n), 3);
+  row(`WGSL on ${gpu.info.name}`, `${(g * 1e3).toFixed(1)} ms, ${fmt(pairs / g)} pairs/s`);
+  row("reference: TypeScript forwardBatch, one core", `${(c * 1e3).toFixed(1)} ms, ${fmt(pairs / c)} pairs/s`);
+  wgsl.destroy();
+}
+
 const sections: Record<string, () => void | Promise<void>> = {
   parse: parseAndCheck,
   eval: evaluation,
@@ -250,6 +285,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   monitor: monitorLatency,
   signals,
   physics,
+  "physics-gpu": physicsGpu,
 };
 
 console.log(`craft bench — node ${process.version}, ${new Date().toISOString()}`);
