@@ -67,8 +67,8 @@ class SVPipeline(nn.Module):
         vperp = v - vr * e1
         pn = vperp.norm(dim=-1, keepdim=True)
         lam = (pn > EPS_DEG).to(pos.dtype)
-        z = torch.tensor([0.0, 0.0, 1.0], dtype=pos.dtype).expand_as(e1)
-        y = torch.tensor([0.0, 1.0, 0.0], dtype=pos.dtype).expand_as(e1)
+        z = torch.tensor([0.0, 0.0, 1.0], dtype=pos.dtype, device=pos.device).expand_as(e1)
+        y = torch.tensor([0.0, 1.0, 0.0], dtype=pos.dtype, device=pos.device).expand_as(e1)
         cz = torch.cross(e1, z, dim=-1)
         cy = torch.cross(e1, y, dim=-1)
         fall = torch.where(cz.norm(dim=-1, keepdim=True) > EPS_DEG, normalize(cz), normalize(cy))
@@ -281,10 +281,51 @@ def bench():
     print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "calls": len(times), "median_us": times[len(times) // 2] / 1000, "p10_us": times[len(times) // 10] / 1000}))
 
 
+def bench_gpu(frames=1024, objects=32):
+    """The same network on CUDA: eager and torch.compile, pairs per second (B frames x N objects)."""
+    device = torch.device("cuda")
+    model = SVPipeline(32, 1)
+    randomize(model, 1)
+    model = model.to(device).eval()
+    g = torch.Generator().manual_seed(9)
+    pos = (torch.rand(frames, objects, 3, generator=g) * 4 - 2).to(device)
+    vel = (torch.rand(frames, objects, 3, generator=g) * 2 - 1).to(device)
+    pairs = frames * objects * (objects - 1) / 2
+
+    def timed(f, reps=30):
+        with torch.no_grad():
+            for _ in range(5):
+                f(pos, vel)
+            torch.cuda.synchronize()
+            times = []
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                f(pos, vel)
+                torch.cuda.synchronize()
+                times.append(time.perf_counter() - t0)
+        times.sort()
+        return times[len(times) // 2]
+
+    result = {"torch": torch.__version__, "gpu": torch.cuda.get_device_name(0), "frames": frames, "objects": objects}
+    eager = timed(model)
+    result["eager_ms"] = eager * 1000
+    result["eager_pairs_per_s"] = pairs / eager
+    try:
+        compiled = torch.compile(model)
+        t = timed(compiled)
+        result["compile_ms"] = t * 1000
+        result["compile_pairs_per_s"] = pairs / t
+    except Exception as e:  # report, do not hide, a compile failure
+        result["compile_error"] = str(e)[:300]
+    print(json.dumps(result))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "--read":
         read(sys.argv[2])
     elif len(sys.argv) >= 2 and sys.argv[1] == "--bench":
         bench()
+    elif len(sys.argv) >= 2 and sys.argv[1] == "--bench-gpu":
+        bench_gpu(*[int(a) for a in sys.argv[2:4]])
     else:
         generate()
