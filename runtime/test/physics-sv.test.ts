@@ -26,21 +26,10 @@ import {
   type SvWeights,
 } from "../src/physics/sv-model.js";
 import { parseSafetensors, readSafetensors, serializeSafetensors, type TensorInput } from "../src/tensors/safetensors.js";
+import { FIXTURES, fixtures } from "./support/physics.js";
 
-const FIXTURES = "runtime/test/fixtures/physics";
 const dir = mkdtempSync(join(tmpdir(), "craft-physics-"));
 
-interface Case {
-  pos: number[][][];
-  vel: number[][][];
-  forces: number[][][];
-}
-interface FixtureDoc {
-  parameter_counts: { sv: number; extractor: number };
-  state_dict_names: Record<"sv" | "sv_h8_l2" | "extractor", Record<string, number[]>>;
-  models: Record<string, { weights: string; cases: Record<string, Case> }>;
-}
-const fixtures = JSON.parse(readFileSync(join(FIXTURES, "sv-cases.json"), "utf8")) as FixtureDoc;
 
 function expectInputError(fn: () => unknown, pattern: RegExp): void {
   let caught: unknown;

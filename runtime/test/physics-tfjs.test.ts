@@ -3,36 +3,16 @@
 // finite gradients at degenerate scenes, the λ_phys warmup, L_reg by hand,
 // a short Adam run on a learnable target, and no tensor leaks.
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SvForward } from "../src/physics/sv-forward.js";
 import { loadSvWeights, randomSvWeights, svWeightsToTensors, type SvWeights } from "../src/physics/sv-model.js";
 import { lambdaPhys, physicsLoss, SvTfModel, SvTrainer, type SvBatch } from "../src/physics/sv-tfjs.js";
+import { FIXTURES, fixtures, maxAbsDiff, rng } from "./support/physics.js";
 
-const FIXTURES = "runtime/test/fixtures/physics";
 
-interface Case {
-  pos: number[][][];
-  vel: number[][][];
-  forces: number[][][];
-}
-interface FixtureDoc {
-  models: Record<string, { weights: string; cases: Record<string, Case> }>;
-}
-const fixtures = JSON.parse(readFileSync(join(FIXTURES, "sv-cases.json"), "utf8")) as FixtureDoc;
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function uniform(n: number, lo: number, hi: number, next: () => number): Float32Array {
   const a = new Float32Array(n);
@@ -47,12 +27,6 @@ function tfForward(model: SvTfModel, pos: Float32Array, vel: Float32Array, frame
   return data;
 }
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
 
 /** Degenerate scenes: coincident objects, zero relative velocity, objects stacked on the z axis. */
 function degenerateScenes(): { name: string; pos: Float32Array; vel: Float32Array; n: number }[] {

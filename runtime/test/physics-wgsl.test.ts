@@ -4,41 +4,22 @@
 // with coincident, collinear and relatively resting objects; ΣF = 0 per frame.
 // Without a WebGPU adapter (e.g. no Vulkan driver) the tests skip and say why.
 
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestGpuDevice } from "../src/physics/gpu-device.js";
 import { SvForward } from "../src/physics/sv-forward.js";
 import { loadSvWeights, randomSvWeights, type SvWeights } from "../src/physics/sv-model.js";
 import { SvWgsl } from "../src/physics/sv-wgsl.js";
+import { FIXTURES, fixtures, maxAbsDiff, rng } from "./support/physics.js";
 
-const FIXTURES = "runtime/test/fixtures/physics";
 const TOL = 1e-5;
 
-interface Case {
-  pos: number[][][];
-  vel: number[][][];
-  forces: number[][][];
-}
-interface FixtureDoc {
-  models: Record<string, { weights: string; cases: Record<string, Case> }>;
-}
-const fixtures = JSON.parse(readFileSync(join(FIXTURES, "sv-cases.json"), "utf8")) as FixtureDoc;
 
 const gpu = await requestGpuDevice();
 const skipReason = "unavailable" in gpu ? gpu.unavailable : undefined;
 if (skipReason) console.warn(`physics-wgsl: skipping the WGSL tests: ${skipReason}`);
 const device = "device" in gpu ? gpu.device : undefined;
 
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (!(d <= m)) m = d; // NaN propagates as a failure
-  }
-  return m;
-}
 
 /** the largest |ΣF| component over frames, summed in float64 */
 function maxNetForce(f: Float32Array, frames: number, n: number): number {
@@ -53,16 +34,6 @@ function maxNetForce(f: Float32Array, frames: number, n: number): number {
   return worst;
 }
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * B random frames of N objects; frame b picks a kind by b mod 6: generic,
