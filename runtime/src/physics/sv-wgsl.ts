@@ -519,6 +519,57 @@ export class SvWgsl {
     return { x, y, row: x * WORKGROUP };
   }
 
+  /** Writes the chunk's sizes and records the encoder, pair and node passes of one forward. */
+  private encodeForward(b: Buffers, count: number, n: number, pairs: number): GPUCommandEncoder {
+    const d = this.device;
+    const nd = this.dispatchSize(count * n);
+    const pd = this.dispatchSize(count * pairs);
+    d.queue.writeBuffer(b.nodeDims, 0, new Uint32Array([count, n, pairs, nd.row]));
+    d.queue.writeBuffer(b.pairDims, 0, new Uint32Array([count, n, pairs, pd.row]));
+    const enc = d.createCommandEncoder({ label: "sv forward" });
+    const pass = enc.beginComputePass();
+    pass.setPipeline(this.encoder);
+    pass.setBindGroup(0, b.encoderGroup);
+    pass.dispatchWorkgroups(nd.x, nd.y);
+    for (let l = 0; l < this.layerCount; l++) {
+      pass.setPipeline(this.pair[l]!);
+      pass.setBindGroup(0, b.pairGroups[l]!);
+      pass.dispatchWorkgroups(pd.x, pd.y);
+      pass.setPipeline(this.node[l]!);
+      pass.setBindGroup(0, b.nodeGroups[l]!);
+      pass.dispatchWorkgroups(nd.x, nd.y);
+    }
+    pass.end();
+    return enc;
+  }
+
+  /**
+   * Median milliseconds of one forward over inputs already on the device —
+   * no upload, no read-back — the way CUDA timings of PyTorch are taken.
+   * For benchmarks; the batch must fit in one chunk.
+   */
+  timeResident(pos: Float32Array, vel: Float32Array, frames: number, n: number, reps = 30): Promise<number> {
+    if (frames > this.chunkFrames(n)) return Promise.reject(new RangeError(`SV WGSL: ${frames} frames of ${n} objects do not fit in one chunk`));
+    const run = this.queue.then(async () => {
+      const d = this.device;
+      const b = this.buffersFor(n, frames);
+      const pairs = (n * (n - 1)) / 2;
+      d.queue.writeBuffer(b.pos, 0, pos.buffer, pos.byteOffset, frames * n * 12);
+      d.queue.writeBuffer(b.vel, 0, vel.buffer, vel.byteOffset, frames * n * 12);
+      const samples: number[] = [];
+      for (let i = 0; i < reps + 5; i++) {
+        const t0 = performance.now();
+        d.queue.submit([this.encodeForward(b, frames, n, pairs).finish()]);
+        await d.queue.onSubmittedWorkDone();
+        if (i >= 5) samples.push(performance.now() - t0);
+      }
+      samples.sort((x, y) => x - y);
+      return samples[samples.length >> 1]!;
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   private async run(pos: Float32Array, vel: Float32Array, frames: number, n: number): Promise<Float32Array> {
     const d = this.device;
     const result = new Float32Array(frames * n * 3);
@@ -535,24 +586,7 @@ export class SvWgsl {
         const len = count * n * 3;
         d.queue.writeBuffer(b.pos, 0, pos.buffer, pos.byteOffset + from * 4, len * 4);
         d.queue.writeBuffer(b.vel, 0, vel.buffer, vel.byteOffset + from * 4, len * 4);
-        const nd = this.dispatchSize(count * n);
-        const pd = this.dispatchSize(count * pairs);
-        d.queue.writeBuffer(b.nodeDims, 0, new Uint32Array([count, n, pairs, nd.row]));
-        d.queue.writeBuffer(b.pairDims, 0, new Uint32Array([count, n, pairs, pd.row]));
-        const enc = d.createCommandEncoder({ label: "sv forward" });
-        const pass = enc.beginComputePass();
-        pass.setPipeline(this.encoder);
-        pass.setBindGroup(0, b.encoderGroup);
-        pass.dispatchWorkgroups(nd.x, nd.y);
-        for (let l = 0; l < this.layerCount; l++) {
-          pass.setPipeline(this.pair[l]!);
-          pass.setBindGroup(0, b.pairGroups[l]!);
-          pass.dispatchWorkgroups(pd.x, pd.y);
-          pass.setPipeline(this.node[l]!);
-          pass.setBindGroup(0, b.nodeGroups[l]!);
-          pass.dispatchWorkgroups(nd.x, nd.y);
-        }
-        pass.end();
+        const enc = this.encodeForward(b, count, n, pairs);
         enc.copyBufferToBuffer(b.out, 0, b.read, 0, len * 4);
         d.queue.submit([enc.finish()]);
         await b.read.mapAsync(MAP_READ, 0, len * 4);
