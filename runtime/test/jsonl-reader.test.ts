@@ -358,7 +358,7 @@ describe("bad input names file, line, column, field and expected vs found", () =
     expect(err.file).toBe(missing);
     expect(err.line).toBeUndefined();
     expect((await asyncErrorOf(() => openTrace(dir))).message).toBe(
-      `${dir}: cannot read trace: it is a directory, not a file`,
+      `${dir}: cannot read trace: is a directory`,
     );
   });
 

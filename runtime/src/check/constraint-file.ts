@@ -3,7 +3,7 @@
 
 import { readFile } from "node:fs/promises";
 import { check, compile, LineIndex, parse, type Aggregation, type CheckedProgram, type CompiledProgram, type Diagnostic, type PredicateRegistry, type Program, type TraceVocabulary } from "@craft/language";
-import { InputError } from "../input-error.js";
+import { fileProblem, InputError } from "../input-error.js";
 import { isSeedJsonPath, readSeedConstraintFile } from "../import/seed-constraints.js";
 
 export interface ConstraintFile {
@@ -23,9 +23,7 @@ export async function readConstraintFile(path: string): Promise<ConstraintFile> 
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(error);
-    throw new InputError(`${path}: cannot read constraint file: ${why}`);
+    throw new InputError(`${path}: cannot read constraint file: ${fileProblem(error)}`);
   }
   return constraintFileFromText(path, text);
 }

@@ -13,7 +13,7 @@
 
 import { stat, writeFile } from "node:fs/promises";
 import { basename, extname, join, resolve } from "node:path";
-import { InputError } from "../input-error.js";
+import { fileProblem, InputError } from "../input-error.js";
 import { readSeedConstraints } from "../import/seed-constraints.js";
 import type { CommandIO } from "./check-command.js";
 
@@ -71,9 +71,7 @@ async function write(path: string, text: string): Promise<void> {
   try {
     await writeFile(path, text);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(error);
+    const why = fileProblem(error, "no such directory");
     throw new InputError(`${path}: cannot write the imported constraints: ${why}`);
   }
 }

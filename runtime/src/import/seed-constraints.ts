@@ -21,7 +21,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import * as v from "valibot";
 import { format, LineIndex, parse, parseExpression, type ConstraintType } from "@craft/language";
-import { InputError } from "../input-error.js";
+import { fileProblem, InputError } from "../input-error.js";
 import {
   describeValue,
   explainJsonSyntaxError,
@@ -139,10 +139,7 @@ async function readJsonFile(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : code === "EACCES" ? "permission denied" : String(error);
-    throw new InputError(`${path}: cannot read constraint file: ${why}`);
+    throw new InputError(`${path}: cannot read constraint file: ${fileProblem(error)}`);
   }
 }
 

@@ -14,7 +14,7 @@
 
 import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
-import { InputError } from "../input-error.js";
+import { fileProblem, InputError } from "../input-error.js";
 
 /** Dtypes craft reads (converted to float32). */
 export type FloatDType = "F32" | "F64" | "F16" | "BF16";
@@ -206,8 +206,7 @@ export async function readSafetensors(path: string): Promise<SafetensorsFile> {
   try {
     bytes = await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${path}: cannot read weights${code ? ` (${code})` : ""}`);
+    throw new InputError(`${path}: cannot read weights: ${fileProblem(error)}`);
   }
   return parseSafetensors(bytes, path);
 }

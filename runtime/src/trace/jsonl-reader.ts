@@ -19,6 +19,7 @@ import { ai2thorAdapter } from "./ai2thor-adapter.js";
 export type { LineAdapter, LineContext } from "./frame-schema.js";
 export { lineError, expectedError } from "./frame-schema.js";
 export { TraceError } from "./trace-error.js";
+import { fileProblem } from "../input-error.js";
 
 export interface ReadTraceOptions {
   /**
@@ -265,18 +266,7 @@ export function readTraceText(
 }
 
 function fileError(path: string, error: unknown): TraceError {
-  const code = (error as { code?: unknown } | null)?.code;
-  const why =
-    code === "ENOENT"
-      ? "no such file"
-      : code === "EISDIR"
-        ? "it is a directory, not a file"
-        : code === "EACCES" || code === "EPERM"
-          ? "permission denied"
-          : error instanceof Error
-            ? error.message
-            : String(error);
-  return new TraceError({ file: path, detail: `cannot read trace: ${why}`, cause: error });
+  return new TraceError({ file: path, detail: `cannot read trace: ${fileProblem(error)}`, cause: error });
 }
 
 /**
