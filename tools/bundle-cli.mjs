@@ -16,6 +16,14 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: ["runtime/src/cli/main.ts"], outfile: "runtime/dist/craft.mjs" }),
+  // split: commands loaded on demand (train, with TensorFlow.js) stay out of start-up
+  build({
+    ...common,
+    entryPoints: { craft: "runtime/src/cli/main.ts" },
+    outdir: "runtime/dist",
+    outExtension: { ".js": ".mjs" },
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+  }),
   build({ ...common, entryPoints: ["server/src/main.ts"], outfile: "server/dist/craft-ls.mjs" }),
 ]);

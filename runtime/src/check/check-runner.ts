@@ -2,7 +2,9 @@
 // Monitor per constraint file. A trace that turns out broken part-way
 // yields an error, never a partial report.
 
-import { Monitor, VocabularyBuilder, type Aggregation, type Frame, type PredicateRegistry, type TraceReport } from "@craft/language";
+import { dirname, resolve } from "node:path";
+import { Monitor, PredicateRegistry, VocabularyBuilder, type Aggregation, type Frame, type TraceReport } from "@craft/language";
+import { loadPhysicsModel, NO_PHYSICS_MODEL, PhysicsModel, physicsPredicates } from "../physics/predicates.js";
 import { openTrace, type ReadTraceOptions } from "../trace/jsonl-reader.js";
 import { checkConstraintFile, type ConstraintFile } from "./constraint-file.js";
 import { ResultCollector, type Episode, type SatisfiedStats } from "./result-collector.js";
@@ -15,6 +17,8 @@ export interface CheckRunOptions {
   /** keep every verdict (default), or fold failures into episodes (text reports) */
   readonly keep?: "all" | "episodes";
   readonly reader?: ReadTraceOptions;
+  /** model weights by name (`physics`), overriding the files' `(model …)` forms; paths relative to the working directory */
+  readonly models?: Readonly<Record<string, string>>;
   /** called with each warning once */
   readonly onWarning?: (message: string) => void;
 }
@@ -31,6 +35,7 @@ export interface TraceResult extends TraceReport {
 
 /** Checks every constraint file against one trace. */
 export async function checkTrace(files: readonly ConstraintFile[], tracePath: string, options: CheckRunOptions = {}): Promise<TraceResult> {
+  const { registry, physics } = await extensionRegistry(files, options);
   const stream = await openTrace(tracePath, options.reader);
   const iterator = stream.batches[Symbol.asyncIterator]();
   try {
@@ -41,7 +46,7 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
     const monitors = files.map((file) => {
       const checked = checkConstraintFile(file, {
         vocabulary: vocabulary.build(),
-        ...(options.registry ? { registry: options.registry } : {}),
+        registry,
         ...(options.aggregation ? { aggregation: options.aggregation } : {}),
       });
       for (const w of checked.warnings) options.onWarning?.(w);
@@ -52,8 +57,12 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
       });
     });
     const collector = new ResultCollector(options.keep ?? "all");
+    let step = 0;
     const push = (batch: readonly Frame[]) => {
-      for (const frame of batch) for (const m of monitors) for (const v of m.push(frame)) collector.add(v);
+      for (const frame of batch) {
+        physics?.observe(frame, step++, tracePath);
+        for (const m of monitors) for (const v of m.push(frame)) collector.add(v);
+      }
     };
     if (!first.done) push(first.value);
     for (let next = await iterator.next(); !next.done; next = await iterator.next()) push(next.value);
@@ -66,4 +75,30 @@ export async function checkTrace(files: readonly ConstraintFile[], tracePath: st
   } finally {
     await stream.close();
   }
+}
+
+const KNOWN_MODELS = new Set(["physics"]);
+
+/**
+ * The caller's registry plus the physics predicates (unless it has its own),
+ * over the weights named by `--model physics=…` or else the first
+ * `(model physics "…")` form (relative to its file). Missing or broken
+ * weights leave the predicates U with the loader's reason.
+ */
+async function extensionRegistry(files: readonly ConstraintFile[], options: CheckRunOptions): Promise<{ registry: PredicateRegistry; physics?: PhysicsModel }> {
+  const paths = new Map<string, string>(Object.entries(options.models ?? {}));
+  for (const file of files) {
+    for (const form of file.program.forms) {
+      if (form.kind !== "model") continue;
+      if (!KNOWN_MODELS.has(form.name)) options.onWarning?.(`${file.path}: unknown model ${form.name} (known: ${[...KNOWN_MODELS].join(", ")})`);
+      else if (!paths.has(form.name)) paths.set(form.name, resolve(dirname(file.path), form.path));
+    }
+  }
+  for (const name of Object.keys(options.models ?? {})) if (!KNOWN_MODELS.has(name)) options.onWarning?.(`--model ${name}: unknown model (known: ${[...KNOWN_MODELS].join(", ")})`);
+  const registry = new PredicateRegistry();
+  for (const p of options.registry?.all() ?? []) registry.register(p);
+  const path = paths.get("physics");
+  const model = path === undefined ? { unavailable: NO_PHYSICS_MODEL } : await loadPhysicsModel(path);
+  for (const p of physicsPredicates(model)) if (!registry.get(p.name)) registry.register(p);
+  return model instanceof PhysicsModel ? { registry, physics: model } : { registry };
 }

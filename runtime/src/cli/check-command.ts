@@ -19,6 +19,8 @@ export interface CheckCommandOptions {
   readonly color?: boolean;
   /** `k/n`: check only every n-th trace starting at the k-th (1-based) */
   readonly shard?: string;
+  /** `name=path` weights for extension predicates (`--model physics=…`) */
+  readonly model?: readonly string[];
 }
 
 export interface CommandIO {
@@ -50,10 +52,22 @@ export function parseShard(spec: string | undefined, traces: readonly string[]):
   return traces.filter((_, i) => i % n === k - 1);
 }
 
+/** `--model name=path`, repeatable; the last one for a name wins. */
+export function parseModels(specs: readonly string[]): Record<string, string> {
+  const models: Record<string, string> = {};
+  for (const spec of specs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(spec);
+    if (!m) throw new InputError(`--model ${spec}: expected name=path, e.g. physics=models/rigid.safetensors`);
+    models[m[1]!] = m[2]!;
+  }
+  return models;
+}
+
 export async function runCheck(paths: readonly string[], options: CheckCommandOptions, io: CommandIO): Promise<number> {
   const { constraints, traces: allTraces } = splitInputs(paths);
   const traces = parseShard(options.shard, allTraces);
   const files = await Promise.all(constraints.map(readConstraintFile));
+  const models = parseModels(options.model ?? []);
   const seen = new Set<string>();
   const warn = (w: string) => {
     if (!seen.has(w)) io.stderr(`${w}\n`);
@@ -71,6 +85,7 @@ export async function runCheck(paths: readonly string[], options: CheckCommandOp
           ...(options.aggregation ? { aggregation: options.aggregation } : {}),
           // text reports show failures in full and satisfied verdicts as counts
           ...(options.json || options.verbose ? {} : { atoms: "failures" as const, keep: "episodes" as const }),
+          ...(Object.keys(models).length > 0 ? { models } : {}),
           onWarning: warn,
         }),
       );

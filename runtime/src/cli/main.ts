@@ -35,6 +35,7 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("--threshold <θ>", "confidence needed for SATISFIED/VIOLATED", threshold, 0.7)
     .addOption(new Option("--aggregation <mode>", "confidence aggregation").choices(["kleene", "minmax"]).default("kleene"))
     .option("--shard <k/n>", "check only the k-th of n shares of the traces")
+    .option("--model <name=path>", "weights for extension predicates, e.g. physics=model.safetensors (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("-v, --verbose", "list every satisfied verdict")
     .option("--explain", "print each violation's causal chain and a repair hint")
     .option("--no-color", "plain text output")
@@ -64,6 +65,27 @@ function buildProgram(setExit: (code: number) => void): Command {
       setExit(await runPhysics(sub, opts, io));
     });
   }
+
+  program
+    .command("train")
+    .description("train models from traces")
+    .command("physics")
+    .description("train the SV physics network on frame pairs; writes weights with a calibrated plausibility threshold")
+    .argument("<traces...>", ".jsonl traces (positions with velocities, or times / a header dt for finite differences)")
+    .requiredOption("-o, --output <file>", "the .safetensors file to write")
+    .option("--epochs <n>", "most epochs (default 200)", Number)
+    .option("--batch-size <n>", "frames per Adam step (default 32)", Number)
+    .option("--lr <x>", "Adam learning rate (default 1e-3)", Number)
+    .option("--hold-out <f>", "fraction held out for early stopping and the threshold (default 0.1)", Number)
+    .option("--patience <n>", "epochs without held-out improvement before stopping (default 10)", Number)
+    .option("--seed <n>", "seed of the initial weights, split and shuffles (default 0)", Number)
+    .option("--warmup-steps <n>", "linear λ_phys warmup in Adam steps (default 50000; use a few hundred for short runs)", Number)
+    .option("--metrics <file>", "per-epoch metrics (default <output>.metrics.jsonl)")
+    .action(async (traces: string[], opts: { output: string; epochs?: number; batchSize?: number; lr?: number; holdOut?: number; patience?: number; seed?: number; warmupSteps?: number; metrics?: string }) => {
+      const { runTrainPhysics } = await import("./train-command.js");
+      const { lr, ...rest } = opts;
+      setExit(await runTrainPhysics(traces, { ...rest, ...(lr !== undefined ? { learningRate: lr } : {}) }, io));
+    });
 
   program
     .command("fmt")
