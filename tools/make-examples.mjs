@@ -198,6 +198,15 @@ function visibleIn(scene, obj) {
 
 const fail = (errorMessage) => ({ success: false, errorMessage });
 const ok = { success: true };
+/** Open/close, toggle on/off: set a state flag the object has, failing as AI2THOR does; a stove knob drives its burner. */
+function setFlag(s, id, field, value, capability, already) {
+  const o = s.objects.get(id);
+  if (!(field in o.state)) return fail(`${id} is not ${capability}`);
+  if (o.state[field] === value) return fail(`${id} is already ${already}`);
+  o.state[field] = value;
+  if (field === "isToggled" && KNOB_BURNER[id]) s.objects.get(KNOB_BURNER[id]).state.isToggled = value;
+  return ok;
+}
 
 const ACTIONS = {
   MoveAhead: (s) => ((s.agent.z += GRID), ok),
@@ -206,21 +215,8 @@ const ACTIONS = {
   MoveLeft: (s) => ((s.agent.x -= GRID), ok),
   Done: () => ok,
 
-  OpenObject(s, id) {
-    const o = s.objects.get(id);
-    if (!("isOpen" in o.state)) return fail(`${id} is not openable`);
-    if (o.state.isOpen) return fail(`${id} is already open`);
-    o.state.isOpen = true;
-    return ok;
-  },
-
-  CloseObject(s, id) {
-    const o = s.objects.get(id);
-    if (!("isOpen" in o.state)) return fail(`${id} is not openable`);
-    if (!o.state.isOpen) return fail(`${id} is already closed`);
-    o.state.isOpen = false;
-    return ok;
-  },
+  OpenObject: (s, id) => setFlag(s, id, "isOpen", true, "openable", "open"),
+  CloseObject: (s, id) => setFlag(s, id, "isOpen", false, "openable", "closed"),
 
   PickupObject(s, id) {
     const o = s.objects.get(id);
@@ -249,23 +245,8 @@ const ACTIONS = {
     return ok;
   },
 
-  ToggleObjectOn(s, id) {
-    const o = s.objects.get(id);
-    if (!("isToggled" in o.state)) return fail(`${id} is not toggleable`);
-    if (o.state.isToggled) return fail(`${id} is already on`);
-    o.state.isToggled = true;
-    if (KNOB_BURNER[id]) s.objects.get(KNOB_BURNER[id]).state.isToggled = true;
-    return ok;
-  },
-
-  ToggleObjectOff(s, id) {
-    const o = s.objects.get(id);
-    if (!("isToggled" in o.state)) return fail(`${id} is not toggleable`);
-    if (!o.state.isToggled) return fail(`${id} is already off`);
-    o.state.isToggled = false;
-    if (KNOB_BURNER[id]) s.objects.get(KNOB_BURNER[id]).state.isToggled = false;
-    return ok;
-  },
+  ToggleObjectOn: (s, id) => setFlag(s, id, "isToggled", true, "toggleable", "on"),
+  ToggleObjectOff: (s, id) => setFlag(s, id, "isToggled", false, "toggleable", "off"),
 };
 
 /**
