@@ -198,6 +198,7 @@ function visibleIn(scene, obj) {
 
 const fail = (errorMessage) => ({ success: false, errorMessage });
 const ok = { success: true };
+
 /** Open/close, toggle on/off: set a state flag the object has, failing as AI2THOR does; a stove knob drives its burner. */
 function setFlag(s, id, field, value, capability, already) {
   const o = s.objects.get(id);
