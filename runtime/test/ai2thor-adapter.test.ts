@@ -19,6 +19,7 @@ import {
   receptacleRelation,
 } from "../src/trace/ai2thor-adapter.js";
 import { TraceError, openTrace, readTraceFile, readTraceText } from "../src/trace/jsonl-reader.js";
+import { errorOf } from "./support/trace-errors.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/ai2thor/", import.meta.url));
 const COFFEE = join(FIXTURES, "coffee.jsonl");
@@ -59,15 +60,6 @@ function byId(frame: Frame, id: string): SceneObject {
   return o;
 }
 
-function errorOf(fn: () => unknown): TraceError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TraceError) return e;
-    throw e;
-  }
-  throw new Error("expected a TraceError");
-}
 
 /** The TraceError for a trace whose lines are the given dumps (JSON-encoded). */
 function errorFor(dumps: readonly Json[]): { error: TraceError; lines: string[] } {

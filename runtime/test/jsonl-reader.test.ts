@@ -16,6 +16,7 @@ import {
   type LineAdapter,
 } from "../src/trace/jsonl-reader.js";
 import { explainJsonSyntaxError, findJsonSyntaxError, locateJsonPath } from "../src/trace/trace-error.js";
+import { errorOf } from "./support/trace-errors.js";
 
 const FIXTURES = fileURLToPath(new URL("./fixtures/traces/", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "craft-jsonl-"));
@@ -35,15 +36,6 @@ function col(line: string, before: string): number {
   return i + before.length + 1;
 }
 
-function errorOf(fn: () => unknown): TraceError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof TraceError) return e;
-    throw e;
-  }
-  throw new Error("expected a TraceError");
-}
 
 async function asyncErrorOf(fn: () => Promise<unknown>): Promise<TraceError> {
   try {

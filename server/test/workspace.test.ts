@@ -81,6 +81,15 @@ const edit = (len: number) =>
     insert: fc.array(fc.constantFrom(...pieces), { maxLength: 3 }).map((xs) => xs.join("")),
   });
 
+/** Applies one random edit to the text and tells the analysis; returns the new text. */
+function applyEdit(analysis: IncrementalAnalysis, text: string, e: { at: number; remove: number; insert: string }): string {
+  const at = Math.min(e.at, text.length);
+  const end = Math.min(text.length, at + e.remove);
+  const next = text.slice(0, at) + e.insert + text.slice(end);
+  analysis.edit(next, at, end, at + e.insert.length);
+  return next;
+}
+
 describe("incremental analysis", () => {
   const bases: [string, string][] = [
     ["small", SMALL],
@@ -95,11 +104,7 @@ describe("incremental analysis", () => {
           let text = base;
           const analysis = new IncrementalAnalysis(text);
           for (const e of edits) {
-            const at = Math.min(e.at, text.length);
-            const end = Math.min(text.length, at + e.remove);
-            const next = text.slice(0, at) + e.insert + text.slice(end);
-            analysis.edit(next, at, end, at + e.insert.length);
-            text = next;
+            text = applyEdit(analysis, text, e);
             expect(snapshot(analysis.parsed, analysis.checked)).toEqual(fresh(text));
           }
         }),
@@ -127,11 +132,7 @@ describe("incremental analysis", () => {
         let text = SMALL;
         const analysis = new IncrementalAnalysis(text, { vocabulary: v });
         for (const e of edits) {
-          const at = Math.min(e.at, text.length);
-          const end = Math.min(text.length, at + e.remove);
-          const next = text.slice(0, at) + e.insert + text.slice(end);
-          analysis.edit(next, at, end, at + e.insert.length);
-          text = next;
+          text = applyEdit(analysis, text, e);
         }
         expect(snapshot(analysis.parsed, analysis.checked)).toEqual(fresh(text, v));
       }),
