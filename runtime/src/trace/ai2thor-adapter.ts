@@ -499,4 +499,6 @@ export const ai2thorAdapter: LineAdapter = {
   name: "ai2thor",
   accepts: isAi2thorMetadata,
   toFrame: ai2thorLineToFrame,
+  // a flat line is a dump only when it has both; `objects` is never flat
+  flatLineKeys: ["lastAction", "lastActionSuccess"],
 };

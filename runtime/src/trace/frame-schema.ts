@@ -250,6 +250,12 @@ export interface LineAdapter {
   accepts(value: object): boolean;
   /** converts the line; throw `lineError(ctx, …)` for bad input */
   toFrame(value: object, ctx: LineContext): Frame;
+  /**
+   * The top-level keys that can make a flat line (one with no nested values)
+   * this adapter's. Flat lines without them are read by the signal-line fast
+   * path; an adapter that does not say turns that path off.
+   */
+  readonly flatLineKeys?: readonly string[];
 }
 
 /** What the converter of one line knows about where it is. */
@@ -420,6 +426,19 @@ function signalOnlyFrame(raw: Record<string, unknown>, ctx: LineContext): Frame 
       signals[key] = value;
     } else return undefined;
   }
+  return signalFrame(signals, t, time, ctx);
+}
+
+/**
+ * A frame of plain signals only, with `t` and `time` as the line gave them
+ * (`time` filled in from the header's dt when absent). Takes `signals` as is.
+ */
+export function signalFrame(
+  signals: Record<string, SignalValue>,
+  t: number | undefined,
+  time: number | undefined,
+  ctx: LineContext,
+): Frame {
   const frame: Mutable<Frame> = { objects: NO_OBJECTS, relations: NO_RELATIONS, signals };
   if (t !== undefined) frame.t = t;
   const at = frameTime(t, time, ctx);

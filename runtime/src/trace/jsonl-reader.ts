@@ -15,6 +15,7 @@ import {
 } from "./frame-schema.js";
 import { TraceError, explainJsonSyntaxError } from "./trace-error.js";
 import { ai2thorAdapter } from "./ai2thor-adapter.js";
+import { SignalLineScanner } from "./signal-line-scanner.js";
 
 export type { LineAdapter, LineContext } from "./frame-schema.js";
 export { lineError, expectedError } from "./frame-schema.js";
@@ -76,6 +77,8 @@ class LineParser {
   readonly ctx: LineContext;
   private lineNo = 0;
   private sawFirst = false;
+  /** the signal-line fast path, when every adapter says which flat lines are its own */
+  private readonly scanner: SignalLineScanner | undefined;
   frames = 0;
 
   constructor(file: string, options: ReadTraceOptions) {
@@ -89,6 +92,10 @@ class LineParser {
       // AI2THOR `event.metadata` dumps are read by default
       adapters: options.adapters ?? [ai2thorAdapter],
     };
+    const adapters = this.ctx.adapters;
+    if (adapters.every((a) => a.flatLineKeys !== undefined)) {
+      this.scanner = new SignalLineScanner(new Set(adapters.flatMap((a) => a.flatLineKeys!)));
+    }
   }
 
   get header(): TraceHeader | undefined {
@@ -137,6 +144,11 @@ class LineParser {
    * wrong where.
    */
   lines(region: string, out: Frame[]): void {
+    if (this.sawFirst && this.scanner !== undefined) {
+      const rest = this.signalLines(this.scanner, region, out);
+      if (rest < 0) return;
+      if (rest > 0) region = region.slice(rest);
+    }
     let values: unknown[] | undefined;
     if (this.sawFirst && region.indexOf("\n\n") < 0 && region.charCodeAt(0) === LBRACE) {
       try {
@@ -167,6 +179,29 @@ class LineParser {
         frame = this.line(region.split("\n", i + 1)[i]!);
       }
       if (frame !== undefined) out.push(frame);
+    }
+  }
+
+  /**
+   * Reads the leading lines of `region` that the signal-line scanner
+   * understands; returns the offset of the first line it does not, or −1
+   * when it read them all.
+   */
+  private signalLines(scanner: SignalLineScanner, region: string, out: Frame[]): number {
+    const ctx = this.ctx;
+    let pos = 0;
+    for (;;) {
+      const nl = region.indexOf("\n", pos);
+      const end = nl < 0 ? region.length : nl;
+      ctx.index = this.frames;
+      ctx.line = this.lineNo + 1;
+      const frame = scanner.scan(region, pos, end, ctx);
+      if (frame === undefined) return pos;
+      this.lineNo++;
+      this.frames++;
+      out.push(frame);
+      if (nl < 0) return -1;
+      pos = nl + 1;
     }
   }
 
