@@ -19,7 +19,8 @@ await Promise.all([
   // split: commands loaded on demand (train, with TensorFlow.js) stay out of start-up
   build({
     ...common,
-    entryPoints: { craft: "runtime/src/cli/main.ts" },
+    // the trace reader thread's module goes beside the chunks it shares with the CLI
+    entryPoints: { craft: "runtime/src/cli/main.ts", "chunks/read-ahead-worker": "runtime/src/trace/read-ahead-worker.ts" },
     outdir: "runtime/dist",
     outExtension: { ".js": ".mjs" },
     splitting: true,

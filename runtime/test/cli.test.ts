@@ -1,12 +1,13 @@
 // The craft CLI as a user meets it: report shapes, options, exit codes, and
 // clear errors (exit 2, file:line:column, no stack trace) for bad input.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { CraftReport } from "../src/report/json-report.js";
-import { craft } from "./support/cli.js";
+import { craft, repoRoot } from "./support/cli.js";
+import { READ_AHEAD_MIN_BYTES } from "../src/trace/read-ahead.js";
 
 const dir = mkdtempSync(join(tmpdir(), "craft-cli-"));
 function file(name: string, text: string): string {
@@ -102,6 +103,35 @@ describe("craft check: reports", () => {
     const minmax = JSON.parse(craft(["check", spec, trace, "--json", "--aggregation", "minmax"]).stdout) as CraftReport;
     expect(kleene.traces[0]!.results[0]!.status).toBe("UNCERTAIN");
     expect(minmax.traces[0]!.results[0]!).toMatchObject({ status: "SATISFIED", confidence: 0.9 });
+  });
+});
+
+describe("craft check: long traces, read on a second thread", () => {
+  // over READ_AHEAD_MIN_BYTES, so the bundled CLI reads them in its worker
+  const rows = Array.from({ length: 90_000 }, (_, i) => `{"time":${(i / 100).toFixed(2)},"p":${i !== 61_234},"speed":${(i % 7) * 0.5},"note":"ok"}`);
+
+  it("ships the reader thread's module beside the bundle's chunks", () => {
+    expect(existsSync(join(repoRoot, "runtime/dist/chunks/read-ahead-worker.mjs"))).toBe(true);
+  });
+
+  it("finds the violation at its step", () => {
+    const trace = file("long.jsonl", rows.join("\n") + "\n");
+    expect(statSync(trace).size).toBeGreaterThan(READ_AHEAD_MIN_BYTES);
+    const run = craft(["check", file("p.craft", "(constraint C :type invariant p)\n"), trace]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toContain("long.jsonl (90000 frames)");
+    expect(run.stdout).toMatch(/VIOLATED +C invariant hard at step 61234,/);
+    expect(run.stdout).toContain("summary: 1 violated, 0 uncertain, 89999 satisfied, 0 skipped");
+  });
+
+  it("a broken line deep in the trace names its line and prints no report", () => {
+    const broken = [...rows];
+    broken[80_000] = '{"time":800.00,"p":true,,}';
+    const run = craft(["check", file("p.craft", "(constraint C :type invariant p)\n"), file("long-broken.jsonl", broken.join("\n") + "\n"), "--json"]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/long-broken\.jsonl:80001:\d+: /);
+    noStackTrace(run.stderr);
   });
 });
 

@@ -5,7 +5,8 @@
 import { dirname, resolve } from "node:path";
 import { Monitor, PredicateRegistry, VocabularyBuilder, type Aggregation, type Frame, type TraceReport } from "@craft/language";
 import { loadPhysicsModel, NO_PHYSICS_MODEL, PhysicsModel, physicsPredicates } from "../physics/predicates.js";
-import { openTrace, type ReadTraceOptions } from "../trace/jsonl-reader.js";
+import type { ReadTraceOptions } from "../trace/jsonl-reader.js";
+import { openTraceReadAhead } from "../trace/read-ahead.js";
 import { checkConstraintFile, type ConstraintFile } from "./constraint-file.js";
 import { ResultCollector, type Episode, type SatisfiedStats } from "./result-collector.js";
 
@@ -36,7 +37,7 @@ export interface TraceResult extends TraceReport {
 /** Checks every constraint file against one trace. */
 export async function checkTrace(files: readonly ConstraintFile[], tracePath: string, options: CheckRunOptions = {}): Promise<TraceResult> {
   const { registry, physics } = await extensionRegistry(files, options);
-  const stream = await openTrace(tracePath, options.reader);
+  const stream = await openTraceReadAhead(tracePath, options.reader);
   const iterator = stream.batches[Symbol.asyncIterator]();
   try {
     const first = await iterator.next();

@@ -439,10 +439,14 @@ export function signalFrame(
   time: number | undefined,
   ctx: LineContext,
 ): Frame {
+  return signalFrameAt(signals, t, frameTime(t, time, ctx));
+}
+
+/** A frame of plain signals only, at the given step number and time. */
+export function signalFrameAt(signals: Record<string, SignalValue>, t: number | undefined, time: number | undefined): Frame {
   const frame: Mutable<Frame> = { objects: NO_OBJECTS, relations: NO_RELATIONS, signals };
   if (t !== undefined) frame.t = t;
-  const at = frameTime(t, time, ctx);
-  if (at !== undefined) frame.time = at;
+  if (time !== undefined) frame.time = time;
   return frame;
 }
 
