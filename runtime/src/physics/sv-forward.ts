@@ -18,21 +18,27 @@
 //
 // with normalize(v) = v/(‖v‖ + ε), ε = 1e-8, ε_deg = 1e-6, LayerNorm eps 1e-5.
 //
+// Two paths compute this: WebAssembly SIMD kernels (sv-forward-wasm.ts), the
+// fastest, and the plain TypeScript below, the reference and the fallback
+// where WebAssembly SIMD is missing. SvForward picks one; both share the
+// edge-frame geometry (sv-edges.ts) and compute in float64, so they agree to
+// rounding.
+//
 // Speed: the first force layer splits into W_σ·σ + W_s·(h_i + h_j) +
 // W_d·|h_i − h_j| + b; the W_s part is linear, so W_s·h_i is computed once per
-// node and a pair only adds two vectors; only W_d·|h_i − h_j| costs d_h² per
-// pair. Every linear layer runs over all rows at once (nodes, or the
-// N(N−1)/2 pairs) blocked 4 × 4; the last layer's node update cannot change
-// the output and is skipped. Arithmetic is in float64 on weights copied once;
-// scratch buffers are kept per object count, so a frame allocates nothing but
-// its output (none when `out` is given).
+// node and a pair only adds two vectors (into the bias of the per-pair
+// Linear); only W_d·|h_i − h_j| costs d_h² per pair. Every linear layer runs
+// over all rows at once (nodes, or the N(N−1)/2 pairs) blocked 4 × 4; the
+// last layer's node update cannot change the output and is skipped. Weights
+// are copied once; scratch buffers are kept per object count, so a frame
+// allocates nothing but its output (none when `out` is given).
 
 import type { Mlp, SvWeights } from "./sv-model.js";
 import { PAIR_SCALARS } from "./sv-model.js";
+import { edgeFrames, LAYER_NORM_EPS } from "./sv-edges.js";
+import { SvForwardWasm } from "./sv-forward-wasm.js";
 
-export const SV_EPS = 1e-8;
-export const SV_EPS_DEG = 1e-6;
-export const LAYER_NORM_EPS = 1e-5;
+export { LAYER_NORM_EPS, SV_EPS, SV_EPS_DEG } from "./sv-edges.js";
 
 interface DenseMlp {
   readonly inputs: number;
@@ -79,6 +85,8 @@ interface Scratch {
   readonly frames: Float64Array;
   /** [P, 5 + H] pair inputs [σ, |h_i − h_j|] */
   readonly pairIn: Float64Array;
+  /** [P, H] b + W_s·h_i + W_s·h_j, the bias of the per-pair Linear */
+  readonly base: Float64Array;
   /** [P, H] */
   readonly pairHidden: Float64Array;
 }
@@ -122,14 +130,16 @@ function forceLayer(m: Mlp, h: number): ForceLayer {
 }
 
 /**
- * C[i, o] = Σ_k A[i, k]·B[o, k] + bias[o] for i < m, o < n (A [m, K] and
- * B [n, K] row-major, C [m, n]): a linear layer over m rows, blocked 4 × 4 so
- * that each loaded value feeds four multiply-adds.
+ * C[i, o] = Σ_k A[i, k]·B[o, k] + bias[i·biasStride + o] for i < m, o < n (A
+ * [m, K] and B [n, K] row-major, C [m, n]): a linear layer over m rows,
+ * blocked 4 × 4 so that each loaded value feeds four multiply-adds.
+ * biasStride 0 shares one bias row; n gives each row its own.
  */
-export function linearRows(A: Float64Array, B: Float64Array, bias: Float64Array, C: Float64Array, m: number, n: number, K: number): void {
+export function linearRows(A: Float64Array, B: Float64Array, bias: Float64Array, biasStride: number, C: Float64Array, m: number, n: number, K: number): void {
   let i = 0;
   for (; i + 3 < m; i += 4) {
     const a0 = i * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+    const d0 = i * biasStride, d1 = d0 + biasStride, d2 = d1 + biasStride, d3 = d2 + biasStride;
     let o = 0;
     for (; o + 3 < n; o += 4) {
       const b0 = o * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
@@ -143,15 +153,14 @@ export function linearRows(A: Float64Array, B: Float64Array, bias: Float64Array,
         c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
         c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
       }
-      const d0 = bias[o]!, d1 = bias[o + 1]!, d2 = bias[o + 2]!, d3 = bias[o + 3]!;
       let r = i * n + o;
-      C[r] = c00 + d0; C[r + 1] = c01 + d1; C[r + 2] = c02 + d2; C[r + 3] = c03 + d3;
+      C[r] = c00 + bias[d0 + o]!; C[r + 1] = c01 + bias[d0 + o + 1]!; C[r + 2] = c02 + bias[d0 + o + 2]!; C[r + 3] = c03 + bias[d0 + o + 3]!;
       r += n;
-      C[r] = c10 + d0; C[r + 1] = c11 + d1; C[r + 2] = c12 + d2; C[r + 3] = c13 + d3;
+      C[r] = c10 + bias[d1 + o]!; C[r + 1] = c11 + bias[d1 + o + 1]!; C[r + 2] = c12 + bias[d1 + o + 2]!; C[r + 3] = c13 + bias[d1 + o + 3]!;
       r += n;
-      C[r] = c20 + d0; C[r + 1] = c21 + d1; C[r + 2] = c22 + d2; C[r + 3] = c23 + d3;
+      C[r] = c20 + bias[d2 + o]!; C[r + 1] = c21 + bias[d2 + o + 1]!; C[r + 2] = c22 + bias[d2 + o + 2]!; C[r + 3] = c23 + bias[d2 + o + 3]!;
       r += n;
-      C[r] = c30 + d0; C[r + 1] = c31 + d1; C[r + 2] = c32 + d2; C[r + 3] = c33 + d3;
+      C[r] = c30 + bias[d3 + o]!; C[r + 1] = c31 + bias[d3 + o + 1]!; C[r + 2] = c32 + bias[d3 + o + 2]!; C[r + 3] = c33 + bias[d3 + o + 3]!;
     }
     for (; o < n; o++) {
       const b = o * K;
@@ -163,18 +172,18 @@ export function linearRows(A: Float64Array, B: Float64Array, bias: Float64Array,
         c2 += A[a2 + k]! * y;
         c3 += A[a3 + k]! * y;
       }
-      const d = bias[o]!;
-      C[i * n + o] = c0 + d;
-      C[(i + 1) * n + o] = c1 + d;
-      C[(i + 2) * n + o] = c2 + d;
-      C[(i + 3) * n + o] = c3 + d;
+      C[i * n + o] = c0 + bias[d0 + o]!;
+      C[(i + 1) * n + o] = c1 + bias[d1 + o]!;
+      C[(i + 2) * n + o] = c2 + bias[d2 + o]!;
+      C[(i + 3) * n + o] = c3 + bias[d3 + o]!;
     }
   }
   for (; i < m; i++) {
     const a = i * K;
+    const d = i * biasStride;
     for (let o = 0; o < n; o++) {
       const b = o * K;
-      let c = bias[o]!;
+      let c = bias[d + o]!;
       for (let k = 0; k < K; k++) c += A[a + k]! * B[b + k]!;
       C[i * n + o] = c;
     }
@@ -202,12 +211,12 @@ function layerNormReluRows(a: Float64Array, m: number, n: number, w: Float64Arra
 }
 
 /**
- * The SV forward pass for fixed weights. Not re-entrant: one instance keeps
- * scratch buffers, so use one instance per concurrent caller.
+ * The TypeScript path of the SV forward pass for fixed weights: the
+ * reference, and the fallback where WebAssembly SIMD is missing. Not
+ * re-entrant (it keeps scratch buffers).
  */
-export class SvForward {
-  readonly hidden: number;
-  readonly layerCount: number;
+class SvForwardTs {
+  private readonly hidden: number;
   private readonly encoder: DenseMlp;
   private readonly force: ForceLayer[];
   private readonly update: DenseMlp[];
@@ -216,7 +225,6 @@ export class SvForward {
 
   constructor(weights: SvWeights) {
     this.hidden = weights.config.hidden;
-    this.layerCount = weights.config.layers;
     this.encoder = dense(weights.encoder);
     this.force = weights.layers.map((l) => forceLayer(l.force, this.hidden));
     this.update = weights.layers.map((l) => dense(l.update));
@@ -238,49 +246,19 @@ export class SvForward {
       f: new Float64Array(n * 3),
       frames: new Float64Array(pairs * 9),
       pairIn: new Float64Array(pairs * (PAIR_SCALARS + h)),
+      base: new Float64Array(pairs * h),
       pairHidden: new Float64Array(pairs * h),
     };
     this.scratch = fresh;
     return fresh;
   }
 
-  /**
-   * One frame: `pos` and `vel` hold N×3 values (object-major); returns N×3
-   * accelerations, written into `out` when given. N = 0 or 1 gives zeros.
-   */
-  forward(pos: Float32Array, vel: Float32Array, n: number, out?: Float32Array): Float32Array {
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`SV forward: object count must be a non-negative integer, got ${n}`);
-    if (pos.length !== 3 * n || vel.length !== 3 * n) throw new RangeError(`SV forward: expected ${3 * n} position and velocity values for ${n} objects, got ${pos.length} and ${vel.length}`);
-    const result = out ?? new Float32Array(3 * n);
-    if (result.length !== 3 * n) throw new RangeError(`SV forward: output holds ${result.length} values, expected ${3 * n}`);
-    this.frame(pos, vel, 0, n, result, 0);
-    return result;
-  }
-
-  /**
-   * B frames of N objects each: `pos` and `vel` hold B×N×3 values; returns
-   * B×N×3 accelerations.
-   */
-  forwardBatch(pos: Float32Array, vel: Float32Array, frames: number, n: number, out?: Float32Array): Float32Array {
-    if (!Number.isSafeInteger(frames) || frames < 0) throw new RangeError(`SV forward: frame count must be a non-negative integer, got ${frames}`);
-    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`SV forward: object count must be a non-negative integer, got ${n}`);
-    const size = frames * n * 3;
-    if (pos.length !== size || vel.length !== size) throw new RangeError(`SV forward: expected ${size} position and velocity values for ${frames}×${n} objects, got ${pos.length} and ${vel.length}`);
-    const result = out ?? new Float32Array(size);
-    if (result.length !== size) throw new RangeError(`SV forward: output holds ${result.length} values, expected ${size}`);
-    for (let b = 0; b < frames; b++) this.frame(pos, vel, b * n * 3, n, result, b * n * 3);
-    return result;
-  }
-
-  private frame(pos: Float32Array, vel: Float32Array, at: number, n: number, out: Float32Array, outAt: number): void {
-    if (n < 2) {
-      out.fill(0, outAt, outAt + 3 * n);
-      return;
-    }
+  /** One frame of n ≥ 2 objects at `at` in pos/vel → 3n accelerations at `outAt` in out. */
+  frame(pos: Float32Array, vel: Float32Array, at: number, n: number, out: Float32Array, outAt: number): void {
     const H = this.hidden;
     const K2 = PAIR_SCALARS + H;
     const s = this.scratchFor(n);
-    const { nodeIn, nodeHidden, h, hs, updateIn, f, frames, pairIn, pairHidden } = s;
+    const { nodeIn, nodeHidden, h, hs, updateIn, f, frames, pairIn, base, pairHidden } = s;
     const pairs = (n * (n - 1)) / 2;
 
     // encoder on [x_i, ẋ_i]
@@ -294,97 +272,35 @@ export class SvForward {
       nodeIn[6 * i + 5] = vel[p + 2]!;
     }
     const enc = this.encoder;
-    linearRows(nodeIn, enc.w0, enc.b0, nodeHidden, n, H, 6);
+    linearRows(nodeIn, enc.w0, enc.b0, 0, nodeHidden, n, H, 6);
     layerNormReluRows(nodeHidden, n, H, enc.lnw, enc.lnb);
-    linearRows(nodeHidden, enc.w3, enc.b3, h, n, H, H);
+    linearRows(nodeHidden, enc.w3, enc.b3, 0, h, n, H, H);
 
-    // edge frames and the pair scalars σ (the same in every layer)
-    let p = 0;
-    for (let i = 0; i < n - 1; i++) {
-      const pi = at + 3 * i;
-      const xi = pos[pi]!, yi = pos[pi + 1]!, zi = pos[pi + 2]!;
-      const ui = vel[pi]!, vi = vel[pi + 1]!, wi = vel[pi + 2]!;
-      for (let j = i + 1; j < n; j++, p++) {
-        const pj = at + 3 * j;
-        const rx = pos[pj]! - xi, ry = pos[pj + 1]! - yi, rz = pos[pj + 2]! - zi;
-        const d = Math.sqrt(rx * rx + ry * ry + rz * rz);
-        const inv = 1 / (d + SV_EPS);
-        const e1x = rx * inv, e1y = ry * inv, e1z = rz * inv;
-        const dx = vel[pj]! - ui, dy = vel[pj + 1]! - vi, dz = vel[pj + 2]! - wi;
-        const vr = dx * e1x + dy * e1y + dz * e1z;
-        const px = dx - vr * e1x, py = dy - vr * e1y, pz = dz - vr * e1z;
-        const pn = Math.sqrt(px * px + py * py + pz * pz);
-        let e2x: number, e2y: number, e2z: number;
-        if (pn > SV_EPS_DEG) {
-          const q = 1 / (pn + SV_EPS);
-          e2x = px * q;
-          e2y = py * q;
-          e2z = pz * q;
-        } else {
-          // e1 × ẑ = (e1y, −e1x, 0); when that vanishes, e1 × ŷ = (−e1z, 0, e1x)
-          const cn = Math.sqrt(e1y * e1y + e1x * e1x);
-          if (cn > SV_EPS_DEG) {
-            const q = 1 / (cn + SV_EPS);
-            e2x = e1y * q;
-            e2y = -e1x * q;
-            e2z = 0;
-          } else {
-            const q = 1 / (Math.sqrt(e1z * e1z + e1x * e1x) + SV_EPS);
-            e2x = -e1z * q;
-            e2y = 0;
-            e2z = e1x * q;
-          }
-        }
-        const e3x = e1y * e2z - e1z * e2y;
-        const e3y = e1z * e2x - e1x * e2z;
-        const e3z = e1x * e2y - e1y * e2x;
-        const fr = 9 * p;
-        frames[fr] = e1x;
-        frames[fr + 1] = e1y;
-        frames[fr + 2] = e1z;
-        frames[fr + 3] = e2x;
-        frames[fr + 4] = e2y;
-        frames[fr + 5] = e2z;
-        frames[fr + 6] = e3x;
-        frames[fr + 7] = e3y;
-        frames[fr + 8] = e3z;
-        const q = p * K2;
-        pairIn[q] = d;
-        pairIn[q + 1] = vr;
-        pairIn[q + 2] = dx * e2x + dy * e2y + dz * e2z;
-        pairIn[q + 3] = dx * e3x + dy * e3y + dz * e3z;
-        pairIn[q + 4] = Math.sqrt(dx * dx + dy * dy + dz * dz);
-      }
-    }
+    // edge frames and the pair scalars σ (the same in every layer), into the first columns of pairIn
+    edgeFrames(pos, vel, at, n, frames, pairIn, K2);
 
-    const layers = this.layerCount;
+    const layers = this.force.length;
     for (let l = 0; l < layers; l++) {
       const { wPair, wSum, b0, lnw, lnb, w3, b3 } = this.force[l]!;
 
-      // the first force Linear: W_s·h_i per node, [σ, |h_i − h_j|] per pair
-      linearRows(h, wSum, this.zeroBias, hs, n, H, H);
-      p = 0;
+      // the first force Linear: W_s·h_i per node, then per pair b + s_i + s_j
+      // as the bias of W·[σ, |h_i − h_j|]
+      linearRows(h, wSum, this.zeroBias, 0, hs, n, H, H);
+      let p = 0;
       for (let i = 0; i < n - 1; i++) {
         const hi = i * H;
         for (let j = i + 1; j < n; j++, p++) {
           const hj = j * H;
           const q = p * K2 + PAIR_SCALARS;
+          const r = p * H;
           for (let k = 0; k < H; k++) {
             const c = h[hi + k]! - h[hj + k]!;
             pairIn[q + k] = c < 0 ? -c : c;
+            base[r + k] = b0[k]! + hs[hi + k]! + hs[hj + k]!;
           }
         }
       }
-      linearRows(pairIn, wPair, b0, pairHidden, pairs, H, K2);
-      p = 0;
-      for (let i = 0; i < n - 1; i++) {
-        const hi = i * H;
-        for (let j = i + 1; j < n; j++, p++) {
-          const hj = j * H;
-          const r = p * H;
-          for (let k = 0; k < H; k++) pairHidden[r + k] += hs[hi + k]! + hs[hj + k]!;
-        }
-      }
+      linearRows(pairIn, wPair, base, H, pairHidden, pairs, H, K2);
       layerNormReluRows(pairHidden, pairs, H, lnw, lnb);
 
       // α = last Linear; F = α1 e1 + α2 e2 + α3 e3; F_j += F, F_i −= F
@@ -423,13 +339,76 @@ export class SvForward {
         updateIn[i * W + H + 1] = f[3 * i + 1]!;
         updateIn[i * W + H + 2] = f[3 * i + 2]!;
       }
-      linearRows(updateIn, up.w0, up.b0, nodeHidden, n, H, W);
+      linearRows(updateIn, up.w0, up.b0, 0, nodeHidden, n, H, W);
       layerNormReluRows(nodeHidden, n, H, up.lnw, up.lnb);
-      linearRows(nodeHidden, up.w3, up.b3, hs, n, H, H);
+      linearRows(nodeHidden, up.w3, up.b3, 0, hs, n, H, H);
       for (let k = 0; k < n * H; k++) h[k] += hs[k]!;
     }
 
     for (let k = 0; k < 3 * n; k++) out[outAt + k] = f[k]!;
+  }
+}
+
+/** Which implementation an SvForward runs: WebAssembly SIMD kernels, or plain TypeScript. */
+export type SvForwardPath = "wasm" | "typescript";
+
+export interface SvForwardOptions {
+  /** "auto" (the default): wasm where the runtime has WebAssembly SIMD, else typescript; "wasm" throws where it has not */
+  readonly path?: SvForwardPath | "auto";
+}
+
+/**
+ * The SV forward pass for fixed weights, on the fastest path this runtime
+ * has (see `path`). Not re-entrant: one instance keeps scratch buffers, so
+ * use one instance per concurrent caller.
+ */
+export class SvForward {
+  readonly hidden: number;
+  readonly layerCount: number;
+  readonly path: SvForwardPath;
+  private readonly impl: SvForwardTs | SvForwardWasm;
+
+  constructor(weights: SvWeights, options: SvForwardOptions = {}) {
+    this.hidden = weights.config.hidden;
+    this.layerCount = weights.config.layers;
+    const wanted = options.path ?? "auto";
+    const wasm = wanted === "typescript" ? undefined : SvForwardWasm.create(weights);
+    if (wanted === "wasm" && !wasm) throw new Error("SV forward: this runtime has no WebAssembly SIMD");
+    this.path = wasm ? "wasm" : "typescript";
+    this.impl = wasm ?? new SvForwardTs(weights);
+  }
+
+  /**
+   * One frame: `pos` and `vel` hold N×3 values (object-major); returns N×3
+   * accelerations, written into `out` when given. N = 0 or 1 gives zeros.
+   */
+  forward(pos: Float32Array, vel: Float32Array, n: number, out?: Float32Array): Float32Array {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`SV forward: object count must be a non-negative integer, got ${n}`);
+    if (pos.length !== 3 * n || vel.length !== 3 * n) throw new RangeError(`SV forward: expected ${3 * n} position and velocity values for ${n} objects, got ${pos.length} and ${vel.length}`);
+    const result = out ?? new Float32Array(3 * n);
+    if (result.length !== 3 * n) throw new RangeError(`SV forward: output holds ${result.length} values, expected ${3 * n}`);
+    this.frame(pos, vel, 0, n, result, 0);
+    return result;
+  }
+
+  /**
+   * B frames of N objects each: `pos` and `vel` hold B×N×3 values; returns
+   * B×N×3 accelerations.
+   */
+  forwardBatch(pos: Float32Array, vel: Float32Array, frames: number, n: number, out?: Float32Array): Float32Array {
+    if (!Number.isSafeInteger(frames) || frames < 0) throw new RangeError(`SV forward: frame count must be a non-negative integer, got ${frames}`);
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`SV forward: object count must be a non-negative integer, got ${n}`);
+    const size = frames * n * 3;
+    if (pos.length !== size || vel.length !== size) throw new RangeError(`SV forward: expected ${size} position and velocity values for ${frames}×${n} objects, got ${pos.length} and ${vel.length}`);
+    const result = out ?? new Float32Array(size);
+    if (result.length !== size) throw new RangeError(`SV forward: output holds ${result.length} values, expected ${size}`);
+    for (let b = 0; b < frames; b++) this.frame(pos, vel, b * n * 3, n, result, b * n * 3);
+    return result;
+  }
+
+  private frame(pos: Float32Array, vel: Float32Array, at: number, n: number, out: Float32Array, outAt: number): void {
+    if (n < 2) out.fill(0, outAt, outAt + 3 * n);
+    else this.impl.frame(pos, vel, at, n, out, outAt);
   }
 }
 
