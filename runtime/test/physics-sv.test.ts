@@ -1,6 +1,8 @@
 // SV physics (SV seed §5): parameter layout and counts against PyTorch's
 // state dicts, forward parity with PyTorch fixtures (tools/sv_fixtures.py),
 // strict safetensors loading, ΣF = 0 for any weights, and `craft physics`.
+// The forward's tests run on both of SvForward's paths (WebAssembly SIMD and
+// TypeScript); physics-sv-wasm.test.ts has the wasm path's own.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -11,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import { runPhysics, parsePhysicsInput } from "../src/cli/physics-command.js";
 import type { CommandIO } from "../src/cli/check-command.js";
 import { InputError } from "../src/input-error.js";
-import { SvForward, svForward } from "../src/physics/sv-forward.js";
+import { SvForward, svForward, type SvForwardPath } from "../src/physics/sv-forward.js";
 import {
   DEFAULT_SV_CONFIG,
   extractorParamSpecs,
@@ -29,7 +31,7 @@ import { parseSafetensors, readSafetensors, serializeSafetensors, type TensorInp
 import { FIXTURES, fixtures } from "./support/physics.js";
 
 const dir = mkdtempSync(join(tmpdir(), "craft-physics-"));
-
+const PATHS: SvForwardPath[] = ["wasm", "typescript"];
 
 function expectInputError(fn: () => unknown, pattern: RegExp): void {
   let caught: unknown;
@@ -144,7 +146,7 @@ describe("SV model definition", () => {
   });
 });
 
-describe("SV forward: parity with PyTorch", () => {
+describe.each(PATHS)("SV forward (%s path): parity with PyTorch", (path) => {
   for (const [model, entry] of Object.entries(fixtures.models)) {
     for (const [name, c] of Object.entries(entry.cases)) {
       it(`${model} / ${name} (B ${c.pos.length}, N ${c.pos[0]!.length}) matches to 1e-5`, async () => {
@@ -152,7 +154,8 @@ describe("SV forward: parity with PyTorch", () => {
         const B = c.pos.length;
         const N = c.pos[0]!.length;
         const expected = flat(c.forces);
-        const sv = new SvForward(weights);
+        const sv = new SvForward(weights, { path });
+        expect(sv.path).toBe(path);
         const batch = sv.forwardBatch(flat(c.pos), flat(c.vel), B, N);
         const ref = reference(weights, flat(c.pos.slice(0, 1)), flat(c.vel.slice(0, 1)), N);
         for (let k = 0; k < expected.length; k++) expect(Math.abs(batch[k]! - expected[k]!)).toBeLessThanOrEqual(1e-5);
@@ -168,13 +171,8 @@ describe("SV forward: parity with PyTorch", () => {
     }
   }
 
-  it("infers d_h and L from the file", async () => {
-    expect((await loadSvWeights(join(FIXTURES, "sv-random.safetensors"))).config).toEqual({ hidden: 32, layers: 1 });
-    expect((await loadSvWeights(join(FIXTURES, "sv-random-h8-l2.safetensors"))).config).toEqual({ hidden: 8, layers: 2 });
-  });
-
   it("gives zeros for N = 0 and N = 1 and checks its input lengths", () => {
-    const sv = new SvForward(randomSvWeights());
+    const sv = new SvForward(randomSvWeights(), { path });
     expect(Array.from(sv.forward(new Float32Array(0), new Float32Array(0), 0))).toEqual([]);
     expect(Array.from(sv.forward(Float32Array.of(1, 2, 3), Float32Array.of(1, 0, 0), 1))).toEqual([0, 0, 0]);
     expect(() => sv.forward(new Float32Array(5), new Float32Array(6), 2)).toThrow(/expected 6 position and velocity values/);
@@ -183,17 +181,31 @@ describe("SV forward: parity with PyTorch", () => {
 
   it("switching N on one instance keeps results exact", () => {
     const w = randomSvWeights(DEFAULT_SV_CONFIG, 5);
-    const sv = new SvForward(w);
+    const sv = new SvForward(w, { path });
     const p3 = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 2, 1);
     const v3 = Float32Array.of(0.1, 0, 0, 0, -0.2, 0, 0.3, 0.3, 0);
     const first = Array.from(sv.forward(p3, v3, 3));
     sv.forward(new Float32Array(24).fill(0.5), new Float32Array(24), 8);
     expect(Array.from(sv.forward(p3, v3, 3))).toEqual(first);
-    expect(Array.from(svForward(w, p3, v3, 3))).toEqual(first);
+    expect(Array.from(new SvForward(w, { path }).forward(p3, v3, 3))).toEqual(first);
   });
 });
 
-describe("SV forward: momentum conservation for any weights", () => {
+describe("SV forward: weights files", () => {
+  it("infers d_h and L from the file", async () => {
+    expect((await loadSvWeights(join(FIXTURES, "sv-random.safetensors"))).config).toEqual({ hidden: 32, layers: 1 });
+    expect((await loadSvWeights(join(FIXTURES, "sv-random-h8-l2.safetensors"))).config).toEqual({ hidden: 8, layers: 2 });
+  });
+
+  it("svForward, the one-shot form, runs the default path", () => {
+    const w = randomSvWeights(DEFAULT_SV_CONFIG, 5);
+    const p3 = Float32Array.of(0, 0, 0, 1, 0, 0, 0, 2, 1);
+    const v3 = Float32Array.of(0.1, 0, 0, 0, -0.2, 0, 0.3, 0.3, 0);
+    expect(Array.from(svForward(w, p3, v3, 3))).toEqual(Array.from(new SvForward(w).forward(p3, v3, 3)));
+  });
+});
+
+describe.each(PATHS)("SV forward (%s path): momentum conservation for any weights", (path) => {
   // coordinates from a small pool, so coincident objects, shared axes and
   // equal velocities (zero relative velocity) are common
   const coord = fc.oneof(fc.constantFrom(0, 1, -1, 0.5, 2), fc.float({ min: -3, max: 3, noNaN: true, noDefaultInfinity: true }));
@@ -232,7 +244,7 @@ describe("SV forward: momentum conservation for any weights", () => {
     fc.assert(
       fc.property(config, fc.integer({ min: 1, max: 1000 }), scene, (cfg, seed, s) => {
         const { pos, vel } = build(s);
-        const out = new SvForward(randomSvWeights(cfg, seed)).forward(pos, vel, s.n);
+        const out = new SvForward(randomSvWeights(cfg, seed), { path }).forward(pos, vel, s.n);
         for (const x of out) expect(Number.isFinite(x)).toBe(true);
         for (const x of sumForces(out, 0, s.n)) expect(Math.abs(x)).toBeLessThanOrEqual(1e-5);
       }),
@@ -245,7 +257,7 @@ describe("SV forward: momentum conservation for any weights", () => {
       fc.property(config, fc.integer({ min: 1, max: 1000 }), scene, (cfg, seed, s) => {
         const { pos, vel } = build(s);
         const w = randomSvWeights(cfg, seed);
-        const fast = new SvForward(w).forward(pos, vel, s.n);
+        const fast = new SvForward(w, { path }).forward(pos, vel, s.n);
         const ref = reference(w, pos, vel, s.n);
         for (let k = 0; k < ref.length; k++) expect(Math.abs(fast[k]! - ref[k]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(ref[k]!)));
       }),

@@ -220,22 +220,31 @@ function monitorLatency(): void {
 }
 
 function physics(): void {
-  section("SV physics, TypeScript forward, one frame, N = 8 (issue 5: ≤ 20 µs median; PyTorch eager CPU in the same run)");
-  const forward = new SvForward(randomSvWeights(DEFAULT_SV_CONFIG, 1));
+  section("SV physics, forward, one frame, N = 8 (issue 5: ≤ 20 µs median; PyTorch eager CPU in the same run)");
+  const weights = randomSvWeights(DEFAULT_SV_CONFIG, 1);
+  // SvForward's own pick (WebAssembly SIMD where available), and the TypeScript reference path, interleaved
+  const paths = [new SvForward(weights), new SvForward(weights, { path: "typescript" })];
   const r = rng(7);
   const n = 8;
   const pos = Float32Array.from({ length: n * 3 }, () => r() * 4 - 2);
   const vel = Float32Array.from({ length: n * 3 }, () => r() * 2 - 1);
   const out = new Float32Array(n * 3);
-  for (let i = 0; i < 2000; i++) forward.forward(pos, vel, n, out);
-  const samples: number[] = [];
-  for (let i = 0; i < 10_000; i++) {
-    const t0 = performance.now();
-    forward.forward(pos, vel, n, out);
-    samples.push((performance.now() - t0) * 1000);
+  for (const forward of paths) for (let i = 0; i < 2000; i++) forward.forward(pos, vel, n, out);
+  const samples: number[][] = paths.map(() => []);
+  for (let block = 0; block < 20; block++) {
+    paths.forEach((forward, p) => {
+      for (let i = 0; i < 500; i++) {
+        const t0 = performance.now();
+        forward.forward(pos, vel, n, out);
+        samples[p]!.push((performance.now() - t0) * 1000);
+      }
+    });
   }
-  samples.sort((a, b) => a - b);
-  row("TypeScript forward (10,000 calls after warm-up)", `median ${percentile(samples, 0.5).toFixed(1)} µs, p95 ${percentile(samples, 0.95).toFixed(1)} µs`);
+  paths.forEach((forward, p) => {
+    const s = samples[p]!.sort((a, b) => a - b);
+    const label = p === 0 ? `SvForward (${forward.path} path)` : "reference: TypeScript path";
+    row(`${label}, 10,000 calls after warm-up`, `median ${percentile(s, 0.5).toFixed(1)} µs, p95 ${percentile(s, 0.95).toFixed(1)} µs`);
+  });
   // Debian's python3 with python3-torch, when installed: the same network in PyTorch eager, one thread
   const torch = spawnSync("/usr/bin/python3", [join(repo, "tools/sv_fixtures.py"), "--bench"], { encoding: "utf8" });
   if (torch.status === 0) {
