@@ -431,3 +431,70 @@ describe("fused connectives equal the closure tree", () => {
     );
   });
 });
+
+describe("batched invariants and specialised atoms equal the closure tree", () => {
+  it("on random scenes: objects missing, without positions or boxes, with and without edges (atoms off runs the batch, atoms on the closures)", async () => {
+    const fc = (await import("fast-check")).default;
+    const names = ["mug", "sink", "fridge", "kettle"] as const;
+    const name = fc.constantFrom(...names);
+    const pair = fc.tuple(name, name).filter(([a, b]) => a !== b);
+    const leaf = fc.oneof(
+      pair.map(([a, b]) => `(inside ${a} ${b})`),
+      pair.map(([a, b]) => `(on_top_of ${a} ${b})`),
+      fc.tuple(fc.constantFrom("<", "<=", ">", ">="), pair, fc.constantFrom("0.5", "1", "1.25")).map(([op, [a, b], d]) => `(${op} (distance ${a} ${b}) ${d})`),
+      fc.tuple(pair, fc.constantFrom("0.5", "1")).map(([[a, b], d]) => `(> ${d} (distance ${a} ${b}))`),
+      fc.constantFrom("(dirty mug)", "(eq fridge.isOpen true)", "(neq kettle.isDirty false)", "(is_open fridge)"),
+    );
+    const { f } = fc.letrec<{ f: string }>((tie) => ({
+      f: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        tie("f").map((a) => `(not ${a})`),
+        fc.tuple(fc.constantFrom("and", "or", "implies"), tie("f"), tie("f")).map(([op, a, b]) => `(${op} ${a} ${b})`),
+        tie("f").map((a) => `(once :within 2 ${a})`),
+        fc.tuple(tie("f"), tie("f")).map(([a, b]) => `(since ${a} ${b})`),
+      ),
+    }));
+    const coord = fc.double({ min: 0, max: 2, noNaN: true });
+    // mostly there, sometimes not
+    const mostly = fc.constantFrom(true, true, true, false);
+    const object = fc.record({
+      present: mostly,
+      x: coord,
+      z: coord,
+      positioned: mostly,
+      boxed: mostly,
+      confidence: fc.double({ min: 0, max: 1, noNaN: true }),
+      dirty: fc.option(fc.boolean()),
+    });
+    const scene = fc.record({ objects: fc.tuple(object, object, object, object), inside: fc.option(fc.tuple(pair, fc.double({ min: 0, max: 1, noNaN: true }))) });
+    const types = { mug: "Mug", sink: "Sink", fridge: "Fridge", kettle: "Kettle" } as const;
+    fc.assert(
+      // atoms alone too, so their confidences show in verdicts
+      fc.property(fc.array(fc.oneof(leaf, f), { minLength: 1, maxLength: 6 }), fc.array(scene, { minLength: 1, maxLength: 4 }), (formulas, scenes) => {
+        const src = formulas.map((x, i) => `(constraint C${i} :type invariant ${x})`).join("\n");
+        const frames = scenes.map((s) => {
+          const objects = s.objects.flatMap((o, i) => {
+            const n = names[i]!;
+            if (!o.present) return [];
+            const y = 0.9 + i * 0.05;
+            return [
+              obj(`${types[n]}_1`, types[n], o.dirty === null ? { isOpen: o.x > 1 } : { isDirty: o.dirty, isOpen: o.x > 1 }, {
+                confidence: o.confidence,
+                ...(o.positioned ? { position: [o.x, y, o.z] as const } : {}),
+                ...(o.boxed ? { bbox: { min: [o.x - 0.1, y - 0.05, o.z - 0.1] as const, max: [o.x + 0.1, y + 0.1, o.z + 0.1] as const } } : {}),
+              }),
+            ];
+          });
+          const relations = s.inside ? [rel("inside", `${types[s.inside[0][0]]}_1`, `${types[s.inside[0][1]]}_1`, s.inside[1])] : [];
+          return frame(objects, relations);
+        });
+        const key = (r: { id: string; step: number | null; status: string; confidence: number }) => `${r.id}@${r.step}:${r.status}:${r.confidence}`;
+        const batched = run(src, frames, { atoms: "none" }).results.map(key);
+        const closures = run(src, frames, { atoms: "all" }).results.map(key);
+        expect(batched).toEqual(closures);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -5,7 +5,7 @@
 
 import type { AtomSource } from "../eval/atom-trace.js";
 import type { EvalContext, TermValue } from "../eval/context.js";
-import type { BBox, SceneObject } from "../eval/frame.js";
+import type { SceneObject } from "../eval/frame.js";
 import { containment, distance, support } from "../eval/geometry.js";
 import { F, T, U, roundConfidence, truthToValue, type Truth } from "../eval/truth.js";
 import type { ExtensionArg, ExtensionPredicate } from "../check/registry.js";
@@ -41,21 +41,36 @@ function valuesEqual(a: TermValue, b: TermValue): boolean {
   return a === b;
 }
 
-type Ordering = (a: number, b: number) => boolean;
-const orderings: Record<string, Ordering> = {
-  "<": (a, b) => a < b,
-  "<=": (a, b) => a <= b,
-  ">": (a, b) => a > b,
-  ">=": (a, b) => a >= b,
-};
+// orderings as small integers, so one compiled closure serves them all without calling out
+const LT = 0;
+const LE = 1;
+const GT = 2;
+const GE = 3;
+
+/** the ordering `op` tests; -1 for eq and neq */
+function orderingOf(op: string): number {
+  switch (op) {
+    case "<":
+      return LT;
+    case "<=":
+      return LE;
+    case ">":
+      return GT;
+    case ">=":
+      return GE;
+    default:
+      return -1;
+  }
+}
 
 /** `(eq a b)`, `(neq a b)`, `(< a b)` …; source state_equality for eq/neq, state_check otherwise. */
 export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, atom: AtomSite): FormulaFn {
   const fa = a.fn;
   const fb = b.fn;
   const source: AtomSource = op === "eq" || op === "neq" ? "state_equality" : "state_check";
-  const order = orderings[op];
-  return (ctx) => {
+  const ordering = orderingOf(op);
+  const eq = op === "eq";
+  const general: FormulaFn = (ctx) => {
     ctx.staleSince = NaN;
     const va = fa(ctx);
     const ca = ctx.conf;
@@ -64,17 +79,39 @@ export function comparisonAtom(op: string, a: CompiledTerm, b: CompiledTerm, ato
     const cb = ctx.conf;
     if (vb === undefined) return unknown(ctx, atom, source);
     let holds: boolean;
-    if (order) {
+    if (ordering >= 0) {
       if (typeof va !== "number" || typeof vb !== "number") {
         ctx.unknownReason = `${op} needs numbers, got ${formatValue(va)} and ${formatValue(vb)}`;
         return unknown(ctx, atom, source);
       }
-      holds = order(va, vb);
-    } else holds = valuesEqual(va, vb) === (op === "eq");
+      holds = ordering === LT ? va < vb : ordering === LE ? va <= vb : ordering === GT ? va > vb : va >= vb;
+    } else holds = valuesEqual(va, vb) === eq;
     const truth = holds ? T : F;
     ctx.conf = ca < cb ? ca : cb;
     if (ctx.atoms !== null) record(ctx, atom, truth, source, comparisonReason(ctx, op, a, b, va, vb, holds), comparisonFact(ctx, op, a, b, va, vb));
     return truth;
+  };
+  const limit = b.value;
+  if (ordering < 0 || a.distanceOf === undefined || typeof limit !== "number") return general;
+  // `(< (distance x y) 0.5)` and the like: the distance computed here and compared unboxed, the
+  // same arithmetic as the general path; anything but two objects with positions, and traces, take that path
+  const fx = a.distanceOf[0].fn;
+  const fy = a.distanceOf[1].fn;
+  return (ctx) => {
+    if (ctx.atoms !== null) return general(ctx);
+    ctx.staleSince = NaN;
+    const ox = fx(ctx);
+    const cx = ctx.conf;
+    if (ox === undefined) return general(ctx);
+    const oy = fy(ctx);
+    const cy = ctx.conf;
+    if (oy === undefined || !isSceneObject(ox) || !isSceneObject(oy) || !ox.position || !oy.position) return general(ctx);
+    const d = distance(ox.position, oy.position);
+    // the distance's confidence is the objects' least; the constant's is 1
+    const c = Math.min(cx, cy);
+    ctx.conf = c < 1 ? c : 1;
+    const holds = ordering === LT ? d < limit : ordering === LE ? d <= limit : ordering === GT ? d > limit : d >= limit;
+    return holds ? T : F;
   };
 }
 
@@ -170,10 +207,6 @@ export function statePredicateAtom(field: string | "visible", x: CompiledTerm, l
 
 // ---- relations ------------------------------------------------------------------
 
-type Measure = (a: BBox, b: BBox) => number;
-
-const geometric: Record<string, Measure> = { inside: containment, on_top_of: support };
-
 /** Distance within which `near` holds when no edge says so. */
 export const NEAR_DEFAULT_THRESHOLD = 0.5;
 
@@ -184,7 +217,10 @@ export const NEAR_DEFAULT_THRESHOLD = 0.5;
  * false with the objects' confidence (closed world).
  */
 export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, threshold: CompiledTerm | undefined, atom: AtomSite): FormulaFn {
-  const measure = geometric[rel];
+  // the geometric fallback: containment for inside, support for on_top_of (called directly: each call site sees one function)
+  const inside = rel === "inside";
+  const geometric = inside || rel === "on_top_of";
+  const near = rel === "near";
   const fa = a.fn;
   const fb = b.fn;
   return (ctx) => {
@@ -206,13 +242,13 @@ export function relationAtom(rel: string, a: CompiledTerm, b: CompiledTerm, thre
       return T;
     }
     const objectsConf = ca < cb ? ca : cb;
-    if (rel === "near") return nearByDistance(ctx, oa, ob, objectsConf, threshold, atom);
-    if (measure !== undefined && oa.bbox !== undefined && ob.bbox !== undefined) {
-      const m = measure(oa.bbox, ob.bbox);
+    if (near) return nearByDistance(ctx, oa, ob, objectsConf, threshold, atom);
+    if (geometric && oa.bbox !== undefined && ob.bbox !== undefined) {
+      const m = inside ? containment(oa.bbox, ob.bbox) : support(oa.bbox, ob.bbox);
       const holds = m >= 0.5;
       ctx.conf = objectsConf * Math.abs(2 * m - 1);
       if (ctx.atoms !== null) {
-        const what = rel === "inside" ? "of its box lies inside" : "of its footprint rests on";
+        const what = inside ? "of its box lies inside" : "of its footprint rests on";
         record(ctx, atom, holds ? T : F, "geometry_iou", `no ${rel} edge; ${Math.round(m * 100)}% ${what} ${ob.id}'s box: ${oa.id} is ${holds ? "" : "not "}${rel.replace(/_/g, " ")} ${ob.id}`, { kind: "relation", rel, a: oa.id, b: ob.id });
       }
       return holds ? T : F;

@@ -15,6 +15,10 @@ export interface CompiledTerm {
   readonly describe: (ctx: EvalContext) => string;
   /** a constant: reasons say "required X" of it */
   readonly literal?: boolean;
+  /** a constant's value */
+  readonly value?: TermValue;
+  /** for `(distance a b)`: its operands, so a comparison can compute the distance itself, unboxed */
+  readonly distanceOf?: readonly [CompiledTerm, CompiledTerm];
   /** for `x.attr`: the object and attribute it reads in this frame, for repair hints */
   readonly subject?: (ctx: EvalContext) => { object: string; attr: string } | undefined;
 }

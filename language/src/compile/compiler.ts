@@ -8,13 +8,13 @@ import { normalizeTypeKey } from "../check/schema.js";
 import { maxArity, minArity } from "../check/signature.js";
 import type { ActionPattern, Call, ConstraintForm, Expr, NameRef } from "../syntax/ast.js";
 import type { EvalContext, TermValue } from "../eval/context.js";
-import { F, T, U, type Aggregation, type Truth } from "../eval/truth.js";
+import { F, T, U, type Aggregation } from "../eval/truth.js";
 import type { CompiledTerm, FormulaFn } from "./compiled.js";
 import { booleanTermAtom, comparisonAtom, extensionAtom, extensionTerm, holdingOneAtom, relationAtom, statePredicateAtom } from "./atoms.js";
 import { junction, negation, quantifier } from "./logic.js";
 import { arithmeticTerm, attributeTerm, boundObjectTerm, distanceTerm, globalNameTerm, literalTerm, signalPathTerm, slotTerm } from "./terms.js";
 import { TemporalCompiler } from "./temporal.js";
-import { fuse, type MemoCell, type Shape, type SharedAtom } from "./fuse.js";
+import { AtomMemo, fuse, fuseBatch, type FormulaBatch, type Shape } from "./fuse.js";
 import type { AtomSite } from "../eval/atom-site.js";
 
 /** One argument of a compiled `:action` pattern. */
@@ -47,6 +47,13 @@ export interface CompiledProgram {
   readonly slotCount: number;
   /** stateful temporal operators, stepped once per frame by the monitor */
   readonly temporal: TemporalCompiler;
+  /** the invariants without future operators, evaluated together on every frame */
+  readonly invariants: InvariantBatch;
+}
+
+/** Streaming invariants fused into a batch: formula i is constraints[i]'s. */
+export interface InvariantBatch extends FormulaBatch {
+  readonly constraints: readonly CompiledConstraint[];
 }
 
 export interface CompileOptions {
@@ -115,9 +122,28 @@ class Compiler {
     if (form.action && (form.type === "pre" || form.type === "post" || form.type === "causal")) {
       action = this.actionPattern(form.action, env);
     }
-    const formula = fuse(this.formula(form.body, env), this.shapes, this.memoized);
+    const tree = this.formula(form.body, env);
     const deferred = this.temporal.deferIfFuture(firstCell);
-    return action ? { form, formula, action, deferred } : { form, formula, deferred };
+    // streaming invariants run fused in the program's batch (invariants()); alone they run only with traces, which take the tree
+    const formula = form.type === "invariant" && !deferred ? tree : fuse(tree, this.shapes, this.memo);
+    const compiled = action ? { form, formula, action, deferred } : { form, formula, deferred };
+    this.trees.set(compiled, tree);
+    return compiled;
+  }
+
+  /** each constraint's closure tree, which batches fuse afresh */
+  private readonly trees = new Map<CompiledConstraint, FormulaFn>();
+
+  /** Fuses what temporal cells run on every frame, once every constraint is compiled. */
+  fuseStreaming(): void {
+    this.temporal.fuseStreaming(this.shapes, this.memo);
+  }
+
+  /** The invariants that settle as frames arrive, fused into batches evaluated on every frame. */
+  invariants(constraints: readonly CompiledConstraint[]): InvariantBatch {
+    const streaming = constraints.filter((c) => c.form.type === "invariant" && !c.deferred);
+    const batch = fuseBatch(streaming.map((c) => this.trees.get(c)!), this.shapes, this.memo);
+    return { constraints: streaming, ...batch };
   }
 
   private actionPattern(p: ActionPattern, env: Map<string, Local>): CompiledActionPattern {
@@ -165,16 +191,14 @@ class Compiler {
     if (this.temporal.cells.length !== cellsBefore) return f;
     site.probe = f;
     if (!shareable) return f;
-    const cell: MemoCell = { frame: undefined, truth: U, conf: 0 };
-    const memo = memoizedPerFrame(f, cell);
-    this.sharedAtoms.set(expr, memo);
-    this.memoized.set(memo, { raw: f, cell });
-    return memo;
+    const memoized = this.memo.add(f);
+    this.sharedAtoms.set(expr, memoized);
+    return memoized;
   }
 
   private readonly sharedAtoms = new Map<string, FormulaFn>();
-  /** the shared atoms' wrappers, for fused code to check their memo inline */
-  private readonly memoized = new Map<FormulaFn, SharedAtom>();
+  /** the shared atoms' results per frame, which fused code reads inline */
+  private readonly memo = new AtomMemo();
 
   // ---- formulas --------------------------------------------------------------
 
@@ -232,8 +256,8 @@ class Compiler {
         }
         case "temporal": {
           const operandEnv = this.temporalEnv(env);
-          // operands run on every frame: fuse them like whole constraints
-          return this.temporal.operator(c, args.map((a) => fuse(this.formula(a, operandEnv), this.shapes, this.memoized)), text);
+          // operands run on every frame: fused like whole constraints once all is compiled (fuseStreaming)
+          return this.temporal.operator(c, args.map((a) => this.formula(a, operandEnv)), text);
         }
         default:
           break;
@@ -345,25 +369,6 @@ function envHasSlots(env: Env): boolean {
   return false;
 }
 
-/**
- * An atom evaluated at most once per frame: constraints that share it reuse
- * its truth and confidence. Atom traces re-evaluate it, to record the atom
- * in each constraint's trace.
- */
-function memoizedPerFrame(f: FormulaFn, cell: MemoCell): FormulaFn {
-  return (ctx) => {
-    if (ctx.atoms !== null) return f(ctx);
-    if (ctx.frame === cell.frame) {
-      ctx.conf = cell.conf;
-      return cell.truth as Truth;
-    }
-    cell.truth = f(ctx);
-    cell.conf = ctx.conf;
-    cell.frame = ctx.frame;
-    return cell.truth as Truth;
-  };
-}
-
 /** Calls the checker rejected for arity compile to unknown rather than to a crash. */
 function arityOk(c: Call, checked: CheckedProgram): boolean {
   const sig = builtins.get(c.op) ?? checked.registry.get(c.op);
@@ -414,5 +419,7 @@ export function compile(checked: CheckedProgram, options: CompileOptions = {}): 
   const compiler = new Compiler(checked, aggregation);
   const constraints = checked.constraints.map((c) => compiler.constraint(c));
   compiler.temporal.ensureSlots(compiler.slots);
-  return { checked, aggregation, constraints, slotCount: compiler.slots, temporal: compiler.temporal };
+  compiler.fuseStreaming();
+  const invariants = compiler.invariants(constraints);
+  return { checked, aggregation, constraints, invariants, slotCount: compiler.slots, temporal: compiler.temporal };
 }

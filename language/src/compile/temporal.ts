@@ -15,8 +15,9 @@ import type { Call, Expr } from "../syntax/ast.js";
 import { EvalContext } from "../eval/context.js";
 import type { IndexedFrame } from "../eval/scene-index.js";
 import { F, T, U, roundConfidence, truthToValue, type Aggregation, type Truth } from "../eval/truth.js";
-import { Extremum, Ring, SlidingJunction } from "../eval/window.js";
+import { Extremum, Pending, SlidingJunction } from "../eval/window.js";
 import type { FormulaFn } from "./compiled.js";
+import { fuse, fuseSteps, type AtomMemo, type Shape } from "./fuse.js";
 
 /** A window in frames or seconds: values at distance [lo, hi] back (or ahead). */
 export interface Window {
@@ -60,29 +61,56 @@ abstract class Cell {
   truths: Uint8Array | undefined;
   confs: Float64Array | undefined;
   deferred = false;
+  private readonly seconds: boolean;
+  private readonly past: boolean;
+
+  /**
+   * whether the operands may be evaluated before `update`, every frame
+   * (false where `advance` evaluates them only while they matter)
+   */
+  readonly eager: boolean = true;
+
+  /** the operands `advance` evaluates: the closure trees, fused by fuseOperands where advance runs on every frame */
+  operands: readonly FormulaFn[];
 
   constructor(
     readonly direction: Direction,
-    readonly operands: readonly FormulaFn[],
+    /** the operands' closure trees */
+    readonly trees: readonly FormulaFn[],
     readonly text: string,
     readonly window: Window,
-  ) {}
+  ) {
+    this.operands = trees;
+    this.seconds = window.unit === "seconds";
+    this.past = direction === "past";
+  }
+
+  /** Fuses the operands, for a cell whose `advance` runs on every frame. */
+  fuseOperands(shapes: ReadonlyMap<FormulaFn, Shape>, memo: AtomMemo): void {
+    this.operands = this.trees.map((t) => fuse(t, shapes, memo));
+  }
 
   /** position of a frame in processing order: time runs backwards for future operators */
   position(frame: IndexedFrame): number {
-    const p = this.window.unit === "seconds" ? (frame.frame.time ?? frame.step) : frame.step;
-    return this.direction === "past" ? p : -p;
+    const p = this.seconds ? (frame.frame.time ?? frame.step) : frame.step;
+    return this.past ? p : -p;
   }
 
   abstract reset(): void;
-  /** evaluates the operands on ctx.frame and moves the state one frame on */
-  abstract advance(ctx: EvalContext, pos: number): void;
+
+  /** Evaluates the operands on ctx.frame and moves the state one frame on. */
+  advance(ctx: EvalContext, pos: number): void {
+    const t0 = this.operands[0]!(ctx);
+    const c0 = ctx.conf;
+    if (this.operands.length < 2) this.update(pos, t0, c0, U, 0);
+    else this.update(pos, t0, c0, this.operands[1]!(ctx), ctx.conf);
+  }
+
+  /** Moves the state one frame on, given the operands' values (truth, confidence) at that frame. */
+  abstract update(pos: number, t0: Truth, c0: number, t1: Truth, c1: number): void;
+
   /** what the current value rests on, for reasons */
   abstract describe(): string;
-
-  protected operand(ctx: EvalContext, i: number): Truth {
-    return this.operands[i]!(ctx);
-  }
 }
 
 function where(pos: number, unit: Window["unit"], direction: Direction): string {
@@ -99,7 +127,7 @@ class ShiftCell extends Cell {
     this.lastTruth = -1;
   }
 
-  advance(ctx: EvalContext): void {
+  update(_pos: number, t: Truth, c: number): void {
     if (this.lastTruth === -1) {
       this.truth = F;
       this.conf = 1;
@@ -107,8 +135,8 @@ class ShiftCell extends Cell {
       this.truth = this.lastTruth;
       this.conf = this.lastConf;
     }
-    this.lastTruth = this.operand(ctx, 0);
-    this.lastConf = ctx.conf;
+    this.lastTruth = t;
+    this.lastConf = c;
   }
 
   describe(): string {
@@ -124,12 +152,12 @@ class JunctionCell extends Cell {
 
   constructor(
     direction: Direction,
-    operands: readonly FormulaFn[],
+    trees: readonly FormulaFn[],
     text: string,
     window: Window,
     readonly kind: "or" | "and",
   ) {
-    super(direction, operands, text, window);
+    super(direction, trees, text, window);
     this.agg = new SlidingJunction(kind, window.lo, window.hi);
   }
 
@@ -137,9 +165,8 @@ class JunctionCell extends Cell {
     this.agg = new SlidingJunction(this.kind, this.window.lo, this.window.hi);
   }
 
-  advance(ctx: EvalContext, pos: number): void {
-    const t = this.operand(ctx, 0);
-    this.truth = this.agg.push(pos, t, ctx.conf);
+  update(pos: number, t: Truth, c: number): void {
+    this.truth = this.agg.push(pos, t, c);
     this.conf = this.agg.conf;
   }
 
@@ -176,15 +203,14 @@ class SinceCell extends Cell {
   private lastF = -Infinity; // position of the latest φ that was false
   private lastFConf = 1;
   private killedByF = false;
-  // witnesses not yet old enough (window lo > 0): (position, ψ truth), (position, ψ confidence)
-  private pendingTruth = new Ring();
-  private pendingConf = new Ring();
+  // witnesses not yet old enough (window lo > 0): position, ψ truth and confidence
+  private pending = new Pending();
   // φ confidences of recent frames, for the chain of a witness that becomes eligible
   private phiConfs = new Extremum(false);
   private psi: SlidingJunction;
 
-  constructor(direction: Direction, operands: readonly FormulaFn[], text: string, window: Window) {
-    super(direction, operands, text, window);
+  constructor(direction: Direction, trees: readonly FormulaFn[], text: string, window: Window) {
+    super(direction, trees, text, window);
     this.psi = new SlidingJunction("or", window.lo, window.hi);
   }
 
@@ -192,17 +218,12 @@ class SinceCell extends Cell {
     this.bestT = this.bestP = NaN;
     this.lastNonT = this.lastF = -Infinity;
     this.killedByF = false;
-    this.pendingTruth.clear();
-    this.pendingConf.clear();
+    this.pending.clear();
     this.phiConfs.clear();
     this.psi = new SlidingJunction("or", this.window.lo, this.window.hi);
   }
 
-  advance(ctx: EvalContext, pos: number): void {
-    const phi = this.operand(ctx, 0);
-    const phiConf = ctx.conf;
-    const psi = this.operand(ctx, 1);
-    const psiConf = ctx.conf;
+  update(pos: number, phi: Truth, phiConf: number, psi: Truth, psiConf: number): void {
     const { lo, hi } = this.window;
     // φ at `pos` constrains every witness strictly before it
     if (phi !== T) {
@@ -210,7 +231,7 @@ class SinceCell extends Cell {
       this.bestT = NaN;
     } else if (!Number.isNaN(this.bestT)) this.bestTConf = Math.min(this.bestTConf, phiConf);
     if (phi === F) {
-      if (!Number.isNaN(this.bestP) || this.pendingTruth.length > 0) this.killedByF = true;
+      if (!Number.isNaN(this.bestP) || this.pending.size > 0) this.killedByF = true;
       this.lastF = pos;
       this.lastFConf = phiConf;
       this.bestP = NaN;
@@ -219,28 +240,14 @@ class SinceCell extends Cell {
       // only chains of witnesses still pending (newer than pos − lo) will ask
       this.phiConfs.expire(pos - lo);
       this.phiConfs.push(pos, phi === T ? phiConf : 1);
-    }
-    if (psi !== F) {
-      this.pendingTruth.pushBack(pos, psi);
-      this.pendingConf.pushBack(pos, psiConf);
-    }
-    // witnesses old enough join the window; a newer one beats an older one
-    while (this.pendingTruth.length > 0 && this.pendingTruth.frontPos() <= pos - lo) {
-      const p = this.pendingTruth.frontPos();
-      const t = this.pendingTruth.frontVal() as Truth;
-      const c = this.pendingConf.frontVal();
-      this.pendingTruth.popFront();
-      this.pendingConf.popFront();
-      if (p < this.lastF) continue; // a false φ after it broke its chain
-      this.bestP = p;
-      this.bestPConf = c;
-      if (t === T && p >= this.lastNonT) {
-        this.phiConfs.expireThrough(p);
-        const chain = this.phiConfs.value;
-        this.bestT = p;
-        this.bestTConf = Number.isNaN(chain) ? c : Math.min(c, chain);
+      if (psi !== F) this.pending.push(pos, psi, psiConf);
+      const q = this.pending;
+      const ready = pos - lo;
+      while (q.size > 0 && q.frontPos() <= ready) {
+        this.admit(q.frontPos(), q.frontTruth(), q.frontConf());
+        q.pop();
       }
-    }
+    } else if (psi !== F) this.admit(pos, psi, psiConf); // no lower bound: eligible at once
     const oldest = pos - hi;
     if (this.bestT < oldest) this.bestT = NaN;
     if (this.bestP < oldest) this.bestP = NaN;
@@ -254,6 +261,19 @@ class SinceCell extends Cell {
     } else {
       this.truth = F;
       this.conf = this.killedByF && this.lastF >= oldest ? this.lastFConf : this.psi.empty ? 1 : this.psi.conf;
+    }
+  }
+
+  /** A witness (ψ not false at p) old enough to join the window; a newer one beats an older one. */
+  private admit(p: number, t: Truth, c: number): void {
+    if (p < this.lastF) return; // a false φ after it broke its chain
+    this.bestP = p;
+    this.bestPConf = c;
+    if (t === T && p >= this.lastNonT) {
+      this.phiConfs.expireThrough(p);
+      const chain = this.phiConfs.value();
+      this.bestT = p;
+      this.bestTConf = Number.isNaN(chain) ? c : Math.min(c, chain);
     }
   }
 
@@ -285,12 +305,16 @@ class BeforeCell extends Cell {
     this.bNotConf = 1;
   }
 
-  advance(ctx: EvalContext, pos: number): void {
+  // the operands matter only until b first holds: evaluated only until then
+  override readonly eager = false;
+
+  override advance(ctx: EvalContext, pos: number): void {
+    if (Number.isNaN(this.bAt)) super.advance(ctx, pos);
+    else this.update(pos, U, 0, U, 0);
+  }
+
+  update(pos: number, a: Truth, aConf: number, b: Truth, bConf: number): void {
     if (Number.isNaN(this.bAt)) {
-      const a = this.operand(ctx, 0);
-      const aConf = ctx.conf;
-      const b = this.operand(ctx, 1);
-      const bConf = ctx.conf;
       if (b === T) {
         this.bAt = pos;
         this.bConf = bConf;
@@ -338,37 +362,37 @@ export class TemporalCompiler {
     while (this.ctx.slots.length < n) this.ctx.slots.push(undefined);
   }
 
-  /** Creates the cell for one operator occurrence; returns the formula that reads it. */
-  operator(c: Call, operands: readonly FormulaFn[], text: string): FormulaFn {
+  /** Creates the cell for one operator occurrence (its operands' closure trees); returns the formula that reads it. */
+  operator(c: Call, trees: readonly FormulaFn[], text: string): FormulaFn {
     const window = windowOf(c);
     let cell: Cell;
     switch (c.op) {
       case "prev":
-        cell = new ShiftCell("past", operands, text, window);
+        cell = new ShiftCell("past", trees, text, window);
         break;
       case "next":
-        cell = new ShiftCell("future", operands, text, window);
+        cell = new ShiftCell("future", trees, text, window);
         break;
       case "once":
-        cell = new JunctionCell("past", operands, text, window, "or");
+        cell = new JunctionCell("past", trees, text, window, "or");
         break;
       case "historically":
-        cell = new JunctionCell("past", operands, text, window, "and");
+        cell = new JunctionCell("past", trees, text, window, "and");
         break;
       case "eventually":
-        cell = new JunctionCell("future", operands, text, window, "or");
+        cell = new JunctionCell("future", trees, text, window, "or");
         break;
       case "always":
-        cell = new JunctionCell("future", operands, text, window, "and");
+        cell = new JunctionCell("future", trees, text, window, "and");
         break;
       case "since":
-        cell = new SinceCell("past", operands, text, window);
+        cell = new SinceCell("past", trees, text, window);
         break;
       case "until":
-        cell = new SinceCell("future", operands, text, window);
+        cell = new SinceCell("future", trees, text, window);
         break;
       default:
-        cell = new BeforeCell("past", operands, text, window);
+        cell = new BeforeCell("past", trees, text, window);
         break;
     }
     this.cells.push(cell);
@@ -391,12 +415,47 @@ export class TemporalCompiler {
     return this.cells.some((c) => !c.deferred);
   }
 
+  /** the streaming cells' steps fused into generated code (see fuseStreaming) */
+  private streaming: ((ctx: EvalContext) => void) | undefined;
+
+  /**
+   * Fuses what runs on every frame, once all cells are compiled: the steps
+   * of the streaming cells (each cell's operands inline, then its update, so
+   * stepping makes no call per operand and no dispatch per cell), and the
+   * operands of the cells that evaluate them themselves.
+   */
+  fuseStreaming(shapes: ReadonlyMap<FormulaFn, Shape>, memo: AtomMemo): void {
+    for (const cell of this.cells) if (cell.deferred || !cell.eager) cell.fuseOperands(shapes, memo);
+    const cells = this.cells.filter((c) => !c.deferred);
+    this.streaming = fuseSteps(
+      cells.length,
+      shapes,
+      memo,
+      (code, i) => {
+        const cell = cells[i]!;
+        const k = code.ref(cell);
+        const pos = `${k}.position(ctx.frame)`;
+        if (!cell.eager) {
+          code.lines.push(`${k}.advance(ctx, ${pos});`);
+          return;
+        }
+        const a = code.emit(cell.trees[0]!);
+        const b = cell.trees.length < 2 ? undefined : code.emit(cell.trees[1]!);
+        code.lines.push(`${k}.update(${pos}, t${a}, c${a}, ${b === undefined ? `${U}, 0` : `t${b}, c${b}`});`);
+      },
+      (ctx, i) => cells[i]!.advance(ctx, cells[i]!.position(ctx.frame)),
+    );
+  }
+
   /** Advances every streaming (past-only) cell to this frame, innermost first. */
   step(frame: IndexedFrame): void {
     const ctx = this.ctx;
     ctx.frame = frame;
-    for (const cell of this.cells) {
-      if (!cell.deferred) cell.advance(ctx, cell.position(frame));
+    if (this.streaming !== undefined) this.streaming(ctx);
+    else {
+      for (const cell of this.cells) {
+        if (!cell.deferred) cell.advance(ctx, cell.position(frame));
+      }
     }
   }
 

@@ -16,6 +16,7 @@ export function literalTerm(value: TermValue, text: string): CompiledTerm {
     },
     describe: () => text,
     literal: true,
+    value,
   };
 }
 
@@ -39,7 +40,7 @@ export function globalNameTerm(name: string): CompiledTerm {
       ctx.conf = 1;
       return signal;
     }
-    const byId = f.byId.get(name);
+    const byId = f.objectById(name);
     if (byId !== undefined) return seen(ctx, byId);
     const ofType = f.objectsOfTypeKey(key);
     if (ofType.length === 1) return seen(ctx, ofType[0]!);
@@ -73,7 +74,7 @@ export function boundObjectTerm(name: string, id: string | undefined, typeName: 
   const fn = (ctx: EvalContext): TermValue => {
     const f = ctx.frame;
     if (id !== undefined) {
-      const o = f.byId.get(id);
+      const o = f.objectById(id);
       if (o !== undefined) return seen(ctx, o);
       ctx.conf = 0;
       ctx.unknownReason = `${name} (id ${id}) is not in frame ${f.step}`;
@@ -239,5 +240,5 @@ export function distanceTerm(a: CompiledTerm, b: CompiledTerm, text: string): Co
     ctx.conf = Math.min(ca, cb);
     return distance(pa, pb);
   };
-  return { fn, describe: () => text };
+  return { fn, describe: () => text, distanceOf: [a, b] };
 }

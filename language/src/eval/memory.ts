@@ -32,6 +32,8 @@ interface Seen {
 
 export class SceneMemory {
   private readonly seen = new Map<string, Seen>();
+  /** the sightings of the last frame's objects, by position: frames tend to list the same objects in the same order */
+  private readonly last: (Seen | undefined)[] = [];
   private readonly halfLife: number;
   private readonly frameDuration: number;
 
@@ -50,11 +52,26 @@ export class SceneMemory {
     const now = frame.time ?? step * this.frameDuration;
     let objects: SceneObject[] | undefined;
     let relations: Relation[] | undefined;
+    // remembered objects this frame reports; when that is all of them, none is missing
+    let reported = 0;
+    const last = this.last;
     for (let i = 0; i < frame.objects.length; i++) {
       const o = frame.objects[i]!;
-      const prior = this.seen.get(o.id);
-      if (prior === undefined) this.seen.set(o.id, { object: o, at: now, relations: frame.relations, reported: step });
-      else prior.reported = step;
+      // the object at this position last frame, else a lookup by id
+      const at = last[i];
+      const prior = at !== undefined && at.object.id === o.id ? at : this.seen.get(o.id);
+      if (prior === undefined) {
+        const entry = { object: o, at: now, relations: frame.relations, reported: step };
+        this.seen.set(o.id, entry);
+        last[i] = entry;
+        reported++;
+      } else {
+        last[i] = prior;
+        if (prior.reported !== step) {
+          prior.reported = step;
+          reported++;
+        }
+      }
       if (prior !== undefined && o.visible) {
         prior.object = o;
         prior.at = now;
@@ -73,14 +90,16 @@ export class SceneMemory {
         for (const r of edgesOf(prior.relations, o.id)) (relations ??= frame.relations.slice()).push({ ...r, confidence: r.confidence * factor });
       }
     }
-    for (const [id, s] of this.seen) {
-      if (s.reported === step) continue;
-      const factor = this.decay(now - s.at);
-      objects ??= frame.objects.slice();
-      objects.push({ ...s.object, visible: false, confidence: s.object.confidence * factor, lastSeen: s.at, remembered: true });
-      for (const r of edgesOf(s.relations, id)) {
-        relations ??= frame.relations.slice();
-        if (!relations.some((x) => x.rel === r.rel && x.a === r.a && x.b === r.b)) relations.push({ ...r, confidence: r.confidence * factor });
+    if (reported < this.seen.size) {
+      for (const [id, s] of this.seen) {
+        if (s.reported === step) continue;
+        const factor = this.decay(now - s.at);
+        objects ??= frame.objects.slice();
+        objects.push({ ...s.object, visible: false, confidence: s.object.confidence * factor, lastSeen: s.at, remembered: true });
+        for (const r of edgesOf(s.relations, id)) {
+          relations ??= frame.relations.slice();
+          if (!relations.some((x) => x.rel === r.rel && x.a === r.a && x.b === r.b)) relations.push({ ...r, confidence: r.confidence * factor });
+        }
       }
     }
     if (!objects && !relations) return frame;

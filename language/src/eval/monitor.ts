@@ -14,7 +14,7 @@ import { EvalContext } from "./context.js";
 import type { Frame } from "./frame.js";
 import { IndexedFrame } from "./scene-index.js";
 import { SceneMemory, type MemoryOptions } from "./memory.js";
-import { F, T, roundConfidence, statusOf } from "./truth.js";
+import { F, T, roundConfidence, statusOf, type Truth } from "./truth.js";
 import type { AtomRecord } from "./atom-site.js";
 import { describeOrigin, FrameHistory, traceBack } from "../explain/causal-chain.js";
 import { remedy, repairHint } from "../explain/repair-hint.js";
@@ -126,7 +126,8 @@ export class Monitor {
     const current = new IndexedFrame(this.memory.apply(frame, step), step);
     if (this.storesFrames) this.stored.push(current);
     const out: Verdict[] = [];
-    const action = frame.action && describeAction(frame.action);
+    // the action as verdicts name it, for pre and post constraints only
+    const action = frame.action && this.streaming.pre.length + this.streaming.post.length > 0 ? describeAction(frame.action) : undefined;
     this.runPre(this.streaming, current, this.previous, action, out);
     this.program.temporal.step(current);
     this.runPost(this.streaming, current, action, out);
@@ -180,7 +181,13 @@ export class Monitor {
     }
     // invariants apply at every frame: mark them once
     if (current.step === 0) for (const c of s.invariants) this.applied.add(c);
-    for (const c of s.invariants) out.push(this.evaluate(c, current, current.step));
+    if (s === this.streaming && this.atomsMode !== "all") {
+      // the streaming invariants, in order, are the program's batch: evaluated together, without a call per constraint
+      const { run, constraints, truths, confs } = this.program.invariants;
+      this.ctx.frame = current;
+      run(this.ctx);
+      for (let i = 0; i < constraints.length; i++) out.push(this.settle(constraints[i]!, current, current.step, truths[i] as Truth, confs[i]!));
+    } else for (const c of s.invariants) out.push(this.evaluate(c, current, current.step));
   }
 
   private runAtEnd(s: Schedule, last: IndexedFrame, out: Verdict[]): void {
@@ -210,19 +217,28 @@ export class Monitor {
 
   private evaluate(c: CompiledConstraint, frame: IndexedFrame, step: number, action?: string): Verdict {
     const ctx = this.ctx;
-    ctx.frame = frame;
-    if (this.atomsMode !== "all") {
-      // the fast path: no traces; with "failures", only what did not hold is evaluated again with them
-      const truth = c.formula(ctx);
-      const conf = ctx.conf;
-      const status = statusOf(truth, conf, this.threshold);
-      if (this.atomsMode === "none" || status === "SATISFIED") {
-        const form = c.form;
-        const verdict: Verdict = { id: form.id, type: form.type, severity: form.severity, step, status, confidence: roundConfidence(conf), reason: "", atoms: noAtoms };
-        if (action !== undefined) (verdict as { action?: string }).action = action;
-        return verdict;
-      }
-    }
+    if (ctx.frame !== frame) ctx.frame = frame;
+    if (this.atomsMode === "all") return this.traced(c, frame, step, action);
+    const truth = c.formula(ctx);
+    return this.settle(c, frame, step, truth, ctx.conf, action);
+  }
+
+  /**
+   * The verdict from a result evaluated without traces (ctx.frame is `frame`);
+   * with atoms "failures", what did not hold is evaluated again with them.
+   */
+  private settle(c: CompiledConstraint, frame: IndexedFrame, step: number, truth: Truth, conf: number, action?: string): Verdict {
+    const status = statusOf(truth, conf, this.threshold);
+    if (this.atomsMode !== "none" && status !== "SATISFIED") return this.traced(c, frame, step, action);
+    const form = c.form;
+    const verdict: Verdict = { id: form.id, type: form.type, severity: form.severity, step, status, confidence: roundConfidence(conf), reason: "", atoms: noAtoms };
+    if (action !== undefined) (verdict as { action?: string }).action = action;
+    return verdict;
+  }
+
+  /** Evaluates c on ctx.frame (`frame`) recording atom traces: the verdict with its reason and, when violated, explanation. */
+  private traced(c: CompiledConstraint, frame: IndexedFrame, step: number, action: string | undefined): Verdict {
+    const ctx = this.ctx;
     ctx.atoms = [];
     ctx.sites = [];
     const truth = c.formula(ctx);
