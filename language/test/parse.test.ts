@@ -131,6 +131,8 @@ describe("expressions", () => {
     expect(n.range).toEqual({ start: 1, end: 19 });
     const m = expr("mug") as NameRef;
     expect([m.parts, m.partRanges]).toEqual([["mug"], [{ start: 0, end: 3 }]]);
+    // one range object: moving the name's range in place moves its part's
+    expect(m.partRanges[0]).toBe(m.range);
   });
 
   it("parses calls with exact ranges", () => {

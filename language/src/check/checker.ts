@@ -12,6 +12,7 @@ import type {
   ModelForm,
   NameRef,
   ObjectForm,
+  PatternArg,
   Program,
   Quantifier,
   TaskForm,
@@ -22,11 +23,12 @@ import { visitCalls } from "../syntax/walk.js";
 import { ai2thorSchema } from "./ai2thor-schema.js";
 import { builtins, statePredicateFields, type Builtin } from "./builtins.js";
 import type { Diagnostic, DiagnosticSeverity } from "./diagnostics.js";
+import { RecordedMap } from "./recorded-map.js";
 import { PredicateRegistry } from "./registry.js";
 import { attributeType, extendSchema, findTypeByName, normalizeTypeKey, type ObjectTypeInfo, type Schema } from "./schema.js";
-import { maxArity, minArity, type Signature } from "./signature.js";
+import { maxArity, minArity, type OptionSpec, type Signature } from "./signature.js";
 import { didYouMean } from "./suggest.js";
-import { Any, AnyObj, Bool, Duration, Num, isAssignable, isComparable, obj, parseType, typeToString, type Type } from "./types.js";
+import { Any, AnyObj, Bool, Duration, Num, Str, Sym, isAssignable, isComparable, obj, parseType, typeToString, type Type } from "./types.js";
 import type { TraceVocabulary } from "./vocabulary.js";
 
 export interface CheckOptions {
@@ -81,23 +83,55 @@ export interface CheckedProgram {
 
 const emptyRegistry = new PredicateRegistry();
 const noLocals: ReadonlyMap<string, Type> = new Map();
+const noActionArgs: readonly PatternArg[] = [];
+const noOptionSpecs: readonly OptionSpec[] = [];
 /** the scope of a constraint without an :action pattern */
-const topScope: Scope = { locals: noLocals, actionArgs: new Set() };
+const topScope: Scope = { locals: noLocals, actionArgs: noActionArgs };
+
+/** What a call's operator name denotes (Checker.operator). */
+interface Operator {
+  /** a `define` of the file (it comes first) … */
+  readonly define: DefineForm | undefined;
+  /** … else a built-in … */
+  readonly builtin: Builtin | undefined;
+  /** … or an extension predicate (sig is the built-in's or the extension's signature; neither: unknown) */
+  readonly sig: Signature | undefined;
+  readonly min: number;
+  readonly max: number;
+  readonly options: readonly OptionSpec[];
+  readonly temporal: boolean;
+  /** eq or neq */
+  readonly comparison: boolean;
+  /** a state predicate such as is_open */
+  readonly state: boolean;
+  /** the AI2THOR state field a state predicate reads (none for `visible`) */
+  readonly stateField: string | undefined;
+  /** per object type: whether that type never has stateField (worked out once; only with a stateField) */
+  readonly lacksStateField: Map<string, boolean> | undefined;
+}
 
 interface Scope {
   readonly locals: ReadonlyMap<string, Type>;
-  /** names settled by the enclosing constraint's :action pattern */
-  readonly actionArgs: ReadonlySet<string>;
+  /** the enclosing constraint's :action pattern arguments: they settle their names (all but `_`) */
+  readonly actionArgs: readonly PatternArg[];
   /** quantifier variables in scope */
   readonly quantified?: ReadonlySet<string>;
   /** quantifier variables bound outside the innermost temporal operator */
   readonly barred?: ReadonlySet<string>;
 }
 
+/** Whether the scope's :action pattern settles `name`. */
+function settles(scope: Scope, name: string): boolean {
+  if (name === "_") return false;
+  const args = scope.actionArgs;
+  for (let i = 0; i < args.length; i++) if (args[i]!.name === name) return true;
+  return false;
+}
+
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
-  readonly types = new Map<Expr, Type>();
-  readonly names = new Map<NameRef, NameInfo>();
+  readonly types = new RecordedMap<Expr, Type>();
+  readonly names = new RecordedMap<NameRef, NameInfo>();
   readonly references: Reference[] = [];
   readonly defines = new Map<string, DefineForm>();
   readonly objects = new Map<string, ObjectForm>();
@@ -132,7 +166,7 @@ class Checker {
 
   private declare(forms: readonly Form[]): void {
     const typeForms: TypeForm[] = [];
-    const constraintIds = new Map<string, ConstraintForm>();
+    const constraintIds = new Set<string>();
     for (const form of forms) {
       switch (form.kind) {
         case "task":
@@ -150,9 +184,8 @@ class Checker {
           else this.defines.set(form.name, form);
           break;
         case "constraint": {
-          const prior = constraintIds.get(form.id);
-          if (prior) this.report("error", "duplicate", form.idRange, `constraint ${form.id} is already declared`);
-          else constraintIds.set(form.id, form);
+          if (constraintIds.has(form.id)) this.report("error", "duplicate", form.idRange, `constraint ${form.id} is already declared`);
+          else constraintIds.add(form.id);
           this.constraints.push(form);
           break;
         }
@@ -257,7 +290,7 @@ class Checker {
       }
       locals.set(p.name, t);
     }
-    const result = this.expr(d.body, { locals, actionArgs: new Set() });
+    const result = this.expr(d.body, { locals, actionArgs: noActionArgs });
     this.defineResults.set(d.name, result);
   }
 
@@ -267,13 +300,9 @@ class Checker {
       if (c.type !== "pre" && c.type !== "post" && c.type !== "causal") {
         this.report("warning", "ignored-action", c.action.range, `:action applies to pre, post and causal constraints; a ${c.type} constraint ignores it`);
       }
-      const actionArgs = new Set<string>();
-      for (const arg of c.action.args) {
-        if (arg.name === "_") continue;
-        actionArgs.add(arg.name);
-        this.globalBaseType(arg.name, arg.range, { locals: noLocals, actionArgs: new Set([arg.name]) });
-      }
-      scope = { locals: noLocals, actionArgs };
+      scope = { locals: noLocals, actionArgs: c.action.args };
+      // (resolving an argument depends only on whether the scope settles that very name)
+      for (const arg of c.action.args) if (arg.name !== "_") this.globalBaseType(arg.name, arg.range, scope);
     }
     const t = this.expr(c.body, scope);
     if (!isAssignable(t, Bool)) this.expectType(t, Bool, c.body.range, `the condition of ${c.id}`);
@@ -283,7 +312,7 @@ class Checker {
 
   private expr(e: Expr, scope: Scope): Type {
     const t = this.exprUncached(e, scope);
-    this.types.set(e, t);
+    this.types.record(e, t);
     return t;
   }
 
@@ -294,9 +323,9 @@ class Checker {
           case "num":
             return Num;
           case "str":
-            return { kind: "Str" };
+            return Str;
           case "sym":
-            return { kind: "Sym" };
+            return Sym;
           case "bool":
             return Bool;
           case "duration":
@@ -331,29 +360,36 @@ class Checker {
     return Bool;
   }
 
-  /** what global names (and their attributes) resolved to without a diagnostic: shared, not rebuilt per use */
-  private readonly globalInfos = new Map<string, NameInfo>();
+  /**
+   * What global names `base` and `base.attr` resolved to without a
+   * diagnostic: shared, not rebuilt per use.
+   * A name resolves the same in every scope where it is not a local, except
+   * that an :action pattern may settle it (no ambiguity warning): those have
+   * a cache of their own.
+   */
+  private readonly globalInfos = new Map<readonly string[], NameInfo>();
+  private readonly settledInfos = new Map<readonly string[], NameInfo>();
 
   private name(n: NameRef, scope: Scope): Type {
-    const base = n.parts[0]!;
-    const pathLength = n.parts.length;
-    const cacheKey = pathLength === 1 ? base : pathLength === 2 ? base + "." + n.parts[1]! : undefined;
-    if (cacheKey !== undefined && !scope.locals.has(base) && !scope.actionArgs.has(base)) {
-      const known = this.globalInfos.get(cacheKey);
-      if (known !== undefined) {
-        if (known.binding.kind === "object") this.references.push({ name: base, kind: "object", range: n.partRanges[0] ?? n.range, declaration: known.binding.form.nameRange });
-        this.names.set(n, known);
-        return known.type;
-      }
-      const reported = this.diagnostics.length;
-      const t = this.resolveName(n, scope);
-      if (this.diagnostics.length === reported) this.globalInfos.set(cacheKey, this.names.get(n)!);
-      return t;
+    const parts = n.parts;
+    const base = parts[0]!;
+    if (parts.length > 2 || (scope.locals.size !== 0 && scope.locals.has(base))) return this.resolveName(n, scope).type;
+    // keyed by the path array, which the parser shares between uses of the same path
+    const cache = settles(scope, base) ? this.settledInfos : this.globalInfos;
+    const known = cache.get(parts);
+    if (known !== undefined) {
+      if (known.binding.kind === "object") this.references.push({ name: base, kind: "object", range: n.partRanges[0] ?? n.range, declaration: known.binding.form.nameRange });
+      this.names.record(n, known);
+      return known.type;
     }
-    return this.resolveName(n, scope);
+    const reported = this.diagnostics.length;
+    const info = this.resolveName(n, scope);
+    if (this.diagnostics.length === reported) cache.set(parts, info);
+    return info.type;
   }
 
-  private resolveName(n: NameRef, scope: Scope): Type {
+  /** Resolves a name and records (and returns) what it denotes. */
+  private resolveName(n: NameRef, scope: Scope): NameInfo {
     const base = n.parts[0]!;
     const pathLength = n.parts.length;
     const baseRange = n.partRanges[0] ?? n.range;
@@ -363,8 +399,7 @@ class Checker {
     const bound = this.objects.get(base);
     if (pathLength > 1 && local === undefined && this.vocabulary?.signals.has(n.parts.join("."))) {
       const info: NameInfo = { binding: { kind: "global", name: n.parts.join(".") }, signalPath: true, type: this.vocabulary.signals.get(n.parts.join("."))! };
-      this.names.set(n, info);
-      return info.type;
+      return this.record(n, info);
     }
     if (local !== undefined && scope.barred?.has(base)) {
       this.report(
@@ -385,19 +420,19 @@ class Checker {
       binding = { kind: "global", name: base };
       baseType = this.globalBaseType(base, baseRange, scope);
     }
-    if (pathLength === 1) {
-      this.names.set(n, { binding, type: baseType });
-      return baseType;
-    }
+    if (pathLength === 1) return this.record(n, { binding, type: baseType });
     if (pathLength > 2) {
       this.report("error", "bad-path", n.range, `${n.parts.join(".")}: expected object.attribute (one attribute), or a signal of that name`);
-      this.names.set(n, { binding, attr: n.parts.slice(1).join("."), type: Any });
-      return Any;
+      return this.record(n, { binding, attr: n.parts.slice(1).join("."), type: Any });
     }
     const attr = n.parts[1]!;
     const attrType = this.attribute(baseType, attr, n.partRanges[1] ?? n.range, base);
-    this.names.set(n, { binding, attr, type: attrType });
-    return attrType;
+    return this.record(n, { binding, attr, type: attrType });
+  }
+
+  private record(n: NameRef, info: NameInfo): NameInfo {
+    this.names.record(n, info);
+    return info;
   }
 
   private vocabularyObjectType(id: string | undefined): Type | undefined {
@@ -416,7 +451,7 @@ class Checker {
     const reported = this.diagnostics.length;
     const t = this.resolveGlobal(name, range, scope);
     // ambiguity depends on the constraint's action pattern: cache only what no scope can change
-    if (this.diagnostics.length === reported && !scope.actionArgs.has(name)) this.resolvedGlobals.set(name, t);
+    if (this.diagnostics.length === reported && !settles(scope, name)) this.resolvedGlobals.set(name, t);
     return t;
   }
 
@@ -430,7 +465,7 @@ class Checker {
     if (vocab) {
       const key = normalizeTypeKey(name);
       const matches = [...vocab.objects].filter(([, type]) => normalizeTypeKey(type) === key);
-      if (matches.length > 1 && !scope.actionArgs.has(name)) {
+      if (matches.length > 1 && !settles(scope, name)) {
         this.report(
           "warning",
           "ambiguous-name",
@@ -510,26 +545,56 @@ class Checker {
     return Any;
   }
 
+  /** what each operator name denotes: worked out on its first call, once the declarations are settled */
+  private readonly operators = new Map<string, Operator>();
+
+  private operator(op: string): Operator {
+    let o = this.operators.get(op);
+    if (o === undefined) {
+      const define = this.defines.get(op);
+      const builtin = define === undefined ? builtins.get(op) : undefined;
+      const sig = define === undefined ? (builtin ?? this.registry.get(op)) : undefined;
+      const stateField = builtin?.kind === "state" && op !== "visible" ? statePredicateFields[op] : undefined;
+      o = {
+        define,
+        builtin,
+        sig,
+        min: sig !== undefined ? minArity(sig) : 0,
+        max: sig !== undefined ? maxArity(sig) : 0,
+        options: sig?.options ?? noOptionSpecs,
+        temporal: builtin?.kind === "temporal",
+        comparison: sig !== undefined && (op === "eq" || op === "neq"),
+        state: builtin?.kind === "state",
+        stateField,
+        lacksStateField: stateField !== undefined ? new Map() : undefined,
+      };
+      this.operators.set(op, o);
+    }
+    return o;
+  }
+
   private call(c: Call, scope: Scope): Type {
-    const define = this.defines.get(c.op);
+    const operator = this.operator(c.op);
+    const define = operator.define;
     if (define) {
       this.references.push({ name: c.op, kind: "define", range: c.opRange, declaration: define.nameRange });
-      this.checkOptions(c, []);
+      this.checkOptions(c, noOptionSpecs);
       if (c.args.length !== define.params.length) {
         this.report("error", "arity", c.opRange, `${c.op} takes ${define.params.length} argument${define.params.length === 1 ? "" : "s"}, got ${c.args.length}`);
       }
-      c.args.forEach((a, i) => {
+      for (let i = 0; i < c.args.length; i++) {
+        const a = c.args[i]!;
         const t = this.expr(a, scope);
         const p = define.params[i];
         if (p?.typeName !== undefined) {
           const expected = parseType(p.typeName) ?? obj(p.typeName);
           this.expectType(t, expected, a.range, `argument ${p.name} of ${c.op}`);
         }
-      });
+      }
       this.checkDefine(define);
       return this.defineResults.get(c.op) ?? Any;
     }
-    const sig: Signature | undefined = builtins.get(c.op) ?? this.registry.get(c.op);
+    const sig = operator.sig;
     if (!sig) {
       for (const a of c.args) this.expr(a, scope);
       const known = [...builtins.keys(), ...this.defines.keys(), ...this.registry.names()];
@@ -537,32 +602,33 @@ class Checker {
       this.report("error", "unknown-predicate", c.opRange, `unknown predicate ${c.op}${suggestion ? `; did you mean ${suggestion}?` : ""}`, suggestion);
       return Any;
     }
-    this.checkOptions(c, sig.options ?? []);
-    const min = minArity(sig);
-    const max = maxArity(sig);
+    this.checkOptions(c, operator.options);
+    const { min, max } = operator;
     if (c.args.length < min || c.args.length > max) {
       const expected = max === Infinity ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
       this.report("error", "arity", c.opRange, `${c.op} takes ${expected} argument${expected === "1" ? "" : "s"}, got ${c.args.length}`);
     }
-    const builtin = builtins.get(c.op);
     const argScope: Scope =
-      builtin?.kind === "temporal" && scope.quantified?.size
+      operator.temporal && scope.quantified?.size
         ? { ...scope, barred: new Set([...(scope.barred ?? []), ...scope.quantified]), quantified: new Set() }
         : scope;
-    const argTypes: Type[] = [];
+    // the first two argument types are all the checks below read
+    let first: Type | undefined;
+    let second: Type | undefined;
     for (let i = 0; i < c.args.length; i++) {
       const a = c.args[i]!;
       const t = this.expr(a, argScope);
       const p = i < sig.params.length ? sig.params[i] : sig.rest;
       if (p && !isAssignable(t, p.type)) this.expectType(t, p.type, a.range, `argument ${p.name} of ${c.op}`);
-      argTypes.push(t);
+      if (i === 0) first = t;
+      else if (i === 1) second = t;
     }
-    if ((c.op === "eq" || c.op === "neq") && argTypes.length === 2) this.checkComparison(c, argTypes[0]!, argTypes[1]!);
-    if (builtin?.kind === "state") this.checkStatePredicate(c, builtin, argTypes);
+    if (operator.comparison && c.args.length === 2) this.checkComparison(c, first!, second!);
+    if (operator.state) this.checkStatePredicate(c, operator, first);
     return sig.result;
   }
 
-  private checkOptions(c: Call, allowed: Signature["options"] & object): void {
+  private checkOptions(c: Call, allowed: readonly OptionSpec[]): void {
     if (c.options.length === 0) return;
     for (const o of c.options) {
       const spec = allowed.find((s) => s.keyword === o.keyword);
@@ -578,7 +644,7 @@ class Checker {
       for (const v of o.values) {
         if (v.kind !== "literal" || (v.literal.type !== "num" && v.literal.type !== "duration") || (v.literal.type === "num" && (v.literal.value < 0 || !Number.isInteger(v.literal.value)))) {
           this.report("error", "type", v.range, `:${o.keyword} expects a whole number of frames (10) or a duration (5s, 200ms)`);
-        } else this.types.set(v, v.literal.type === "num" ? Num : Duration);
+        } else this.types.record(v, v.literal.type === "num" ? Num : Duration);
       }
       if (o.values.length === 2) {
         const [lo, hi] = o.values.map(windowBoundSeconds);
@@ -611,14 +677,18 @@ class Checker {
   }
 
   /** `(is_open mug)`: a state the object's type never has. */
-  private checkStatePredicate(c: Call, b: Builtin, argTypes: readonly Type[]): void {
-    if (b.kind !== "state") return;
-    const field = c.op === "visible" ? undefined : statePredicateFields[c.op];
-    const t = argTypes[0];
-    if (field && t?.kind === "Obj" && t.objectType !== undefined && this.schema.types.has(t.objectType)) {
-      if (!attributeType(this.schema, t.objectType, field) && !this.vocabulary?.attributes.get(t.objectType)?.has(field)) {
-        this.report("warning", "never-set", c.range, `${t.objectType} objects have no ${field}: (${c.op} …) will be unknown`);
+  private checkStatePredicate(c: Call, o: Operator, t: Type | undefined): void {
+    const field = o.stateField;
+    if (field && t?.kind === "Obj" && t.objectType !== undefined) {
+      let lacks = o.lacksStateField!.get(t.objectType);
+      if (lacks === undefined) {
+        lacks =
+          this.schema.types.has(t.objectType) &&
+          !attributeType(this.schema, t.objectType, field) &&
+          !this.vocabulary?.attributes.get(t.objectType)?.has(field);
+        o.lacksStateField!.set(t.objectType, lacks);
       }
+      if (lacks) this.report("warning", "never-set", c.range, `${t.objectType} objects have no ${field}: (${c.op} …) will be unknown`);
     }
     if (c.op === "filled" && c.args.length === 2 && t?.kind === "Obj") {
       const liquid = attributeType(this.schema, t.objectType, "fillLiquid");

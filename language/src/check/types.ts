@@ -76,6 +76,8 @@ function isSymbolic(t: Type): boolean {
 
 /** Can a value of type `actual` be used where `expected` is required? */
 export function isAssignable(actual: Type, expected: Type): boolean {
+  // the common case: the very same (shared) type, e.g. Bool where Bool is expected
+  if (actual === expected) return true;
   if (actual.kind === "Any" || expected.kind === "Any") return true;
   if (expected.kind === "Obj") {
     if (actual.kind !== "Obj") return false;

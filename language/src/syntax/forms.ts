@@ -20,6 +20,7 @@ import type {
   Form,
   LiteralValue,
   ModelForm,
+  NameRef,
   ObjectForm,
   Param,
   PatternArg,
@@ -118,7 +119,7 @@ export class FormBuilder {
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
-        const key = item.text.slice(1);
+        const key = optionName(item.text);
         if (!this.known(item, key, CONSTRAINT_OPTIONS, "constraint")) {
           // skip the unknown option's value, unless that is the formula (the last item)
           const next = items[i + 1];
@@ -291,7 +292,7 @@ export class FormBuilder {
     for (let i = 2; i < items.length; i++) {
       const item = items[i]!;
       if (item.kind === "atom" && item.token === "keyword") {
-        const key = item.text.slice(1);
+        const key = optionName(item.text);
         inAttrs = this.known(item, key, TYPE_OPTIONS, "type");
       } else if (!inAttrs) {
         this.error(item.range, `unexpected ${describe(item)} in type ${nameAtom.text}; attributes follow :attrs`);
@@ -336,12 +337,14 @@ export class FormBuilder {
       return undefined;
     }
     const name = e.items[0] as SAtom;
-    const args: PatternArg[] = [];
+    const args: PatternArg[] = new Array<PatternArg>(e.items.length - 1);
+    let n = 0;
     for (let i = 1; i < e.items.length; i++) {
       const a = e.items[i]!;
-      if (isSymbol(a)) args.push({ range: a.range, name: a.text });
+      if (isSymbol(a)) args[n++] = { range: a.range, name: a.text };
       else this.error(a.range, `an action pattern argument is a name or _, found ${describe(a)}`);
     }
+    args.length = n;
     return { range: e.range, name: name.text, nameRange: name.range, args };
   }
 
@@ -358,7 +361,7 @@ export class FormBuilder {
         const text = a.text;
         if (text === "true") return { kind: "literal", range, literal: TRUE };
         if (text === "false") return { kind: "literal", range, literal: FALSE };
-        if (text.indexOf(".") < 0) return { kind: "name", range, parts: singlePart(text), partRanges: [range] };
+        if (text.indexOf(".") < 0) return new Name(range, singlePart(text), undefined);
         return this.dottedName(a);
       }
       case "number": {
@@ -380,17 +383,18 @@ export class FormBuilder {
 
   private dottedName(a: SAtom): Expr {
     const parts = dottedParts(a.text);
-    const partRanges: Range[] = [];
-    let offset = a.range.start;
-    for (const p of parts) {
-      if (p.length === 0) {
-        this.error(a.range, `'${a.text}' is not a name: a dotted path is name.attr with no empty parts`);
-        return { kind: "error", range: a.range };
-      }
-      partRanges.push({ start: offset, end: offset + p.length });
-      offset += p.length + 1;
+    if (parts.includes("")) {
+      this.error(a.range, `'${a.text}' is not a name: a dotted path is name.attr with no empty parts`);
+      return { kind: "error", range: a.range };
     }
-    return { kind: "name", range: a.range, parts, partRanges };
+    const partRanges = new Array<Range>(parts.length);
+    let offset = a.range.start;
+    for (let i = 0; i < parts.length; i++) {
+      const length = parts[i]!.length;
+      partRanges[i] = { start: offset, end: offset + length };
+      offset += length + 1;
+    }
+    return new Name(a.range, parts, partRanges);
   }
 
   private listExpr(list: SList): Expr {
@@ -438,7 +442,7 @@ export class FormBuilder {
     for (let i = 1; i < items.length; i++) {
       const item = items[i]!;
       if (isKeyword(item)) {
-        const keyword = item.text.slice(1);
+        const keyword = optionName(item.text);
         const arity = optionArity(keyword);
         const values: Expr[] = [];
         while (values.length < arity && i + 1 < items.length && !isKeyword(items[i + 1])) values.push(this.expr(items[++i]!));
@@ -508,7 +512,7 @@ export class FormBuilder {
    */
   private option(items: readonly SExpr[], i: number, options: readonly string[], form: string): { key: string; value: SExpr | undefined; used: number } {
     const keyword = items[i] as SAtom;
-    const key = keyword.text.slice(1);
+    const key = optionName(keyword.text);
     const value = this.optionValue(items, i);
     const used = value === undefined ? 0 : 1;
     if (!this.known(keyword, key, options, form) || !this.once(keyword, key, options)) return { key, value: undefined, used };
@@ -563,6 +567,31 @@ export class FormBuilder {
 }
 
 
+// ---- nodes ---------------------------------------------------------------------------
+
+/**
+ * A NameRef. A one-part name's one part range is the name's own range, so
+ * it keeps no array of its own: most names have one part, and those arrays
+ * were a tenth of a large file's AST.
+ */
+class Name implements NameRef {
+  readonly kind = "name";
+  readonly range: Range;
+  readonly parts: readonly string[];
+  /** the part ranges of a dotted path; undefined for one part (private: not data of its own) */
+  readonly #dottedRanges: readonly Range[] | undefined;
+
+  constructor(range: Range, parts: readonly string[], dottedRanges: readonly Range[] | undefined) {
+    this.range = range;
+    this.parts = parts;
+    this.#dottedRanges = dottedRanges;
+  }
+
+  get partRanges(): readonly Range[] {
+    return this.#dottedRanges ?? [this.range];
+  }
+}
+
 // ---- shared immutable pieces -------------------------------------------------------
 // AST nodes are readonly, so equal literal values and name paths can be one
 // object: a large file then allocates little more than its nodes and ranges.
@@ -572,6 +601,7 @@ const FALSE: LiteralValue = Object.freeze({ type: "bool", value: false });
 const CACHE_LIMIT = 4096;
 const literalCache = new Map<string, LiteralValue | null>();
 const partsCache = new Map<string, readonly string[]>();
+const optionNames = new Map<string, string>();
 
 function literalOf(text: string, make: (text: string) => LiteralValue | undefined): LiteralValue | undefined {
   let v = literalCache.get(text);
@@ -596,6 +626,17 @@ function durationLiteral(text: string): LiteralValue {
 
 function symLiteral(text: string): LiteralValue {
   return Object.freeze({ type: "sym", value: quotedName(text) });
+}
+
+/** `:type` → `type`, shared by every use of the same keyword. */
+function optionName(keyword: string): string {
+  let name = optionNames.get(keyword);
+  if (name === undefined) {
+    name = keyword.slice(1);
+    if (optionNames.size >= CACHE_LIMIT) optionNames.clear();
+    optionNames.set(keyword, name);
+  }
+  return name;
 }
 
 /** `a.b` split at its dots, shared by every reference to the same path. */

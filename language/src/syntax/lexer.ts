@@ -5,6 +5,7 @@
 
 import type { IToken, TokenType } from "chevrotain";
 import type { Diagnostic } from "../check/diagnostics.js";
+import { Interner } from "./intern.js";
 import type { SAtom } from "./sexpr.js";
 import type { Range } from "./source.js";
 import {
@@ -36,16 +37,21 @@ export interface LexResult {
 
 // ---- character classes -------------------------------------------------------
 
-const SYMBOL_CHAR = 0;
-const SPACE = 1;
-const DELIMITER = 2; // ( ) " ;
-const CONTROL = 3;
+// Symbol characters come in two classes: a word that starts with a PLAIN one
+// is a symbol (most words), one that starts with a SPECIAL one may be a
+// number, a keyword or a quoted symbol. Every class above SPECIAL ends a word.
+const PLAIN = 0;
+const SPECIAL = 1; // 0-9 + - . : '
+const SPACE = 2;
+const DELIMITER = 3; // ( ) " ;
+const CONTROL = 4;
 
 const asciiClass = new Uint8Array(128);
 for (let c = 0; c < 32; c++) asciiClass[c] = CONTROL;
 asciiClass[127] = CONTROL;
 for (const c of [9, 10, 11, 12, 13, 32]) asciiClass[c] = SPACE;
 for (const c of [40, 41, 34, 59]) asciiClass[c] = DELIMITER;
+for (const c of "0123456789+-.:'") asciiClass[c.charCodeAt(0)] = SPECIAL;
 
 /** Unicode white space outside ASCII (and the byte-order mark). */
 function isWideSpace(c: number): boolean {
@@ -91,6 +97,8 @@ export class AtomToken implements IToken, SAtom {
   readonly kind = "atom";
   /** the atom kind (SAtom's view of tokenType) */
   token: AtomKind;
+  /** made on first use: the AST keeps only some atoms' ranges (not those of keywords, form names, …) */
+  private madeRange: Range | undefined = undefined;
 
   constructor(
     public image: string,
@@ -99,7 +107,6 @@ export class AtomToken implements IToken, SAtom {
     public endOffset: number,
     public tokenTypeIdx: number,
     public tokenType: TokenType,
-    public range: Range,
   ) {
     this.token = atomKindOf(tokenTypeIdx);
   }
@@ -107,6 +114,23 @@ export class AtomToken implements IToken, SAtom {
   /** the atom as written (SAtom's view of image) */
   get text(): string {
     return this.image;
+  }
+
+  /** SAtom's range: one object per atom, however often it is asked for */
+  get range(): Range {
+    return (this.madeRange ??= { start: this.startOffset, end: this.endOffset + 1 });
+  }
+
+  /** Makes this (pooled) token another atom. */
+  reuse(tokenType: TokenType, image: string, start: number, end: number): this {
+    this.image = image;
+    this.startOffset = start;
+    this.endOffset = end - 1;
+    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
+    this.tokenType = tokenType;
+    this.token = atomKindOf(this.tokenTypeIdx);
+    this.madeRange = undefined;
+    return this;
   }
 }
 
@@ -137,19 +161,8 @@ class TokenPool {
   }
 
   atom(tokenType: TokenType, image: string, start: number, end: number): AtomToken {
-    const range = { start, end };
-    if (this.usedAtoms < this.atoms.length) {
-      const t = this.atoms[this.usedAtoms++]!;
-      t.image = image;
-      t.startOffset = start;
-      t.endOffset = end - 1;
-      t.tokenTypeIdx = tokenType.tokenTypeIdx!;
-      t.tokenType = tokenType;
-      t.token = atomKindOf(t.tokenTypeIdx);
-      t.range = range;
-      return t;
-    }
-    const t = new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType, range);
+    if (this.usedAtoms < this.atoms.length) return this.atoms[this.usedAtoms++]!.reuse(tokenType, image, start, end);
+    const t = new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType);
     this.atoms.push(t);
     this.usedAtoms++;
     return t;
@@ -180,55 +193,17 @@ function moveTo(t: IToken, start: number): IToken {
 
 function atom(pool: TokenPool | undefined, tokenType: TokenType, image: string, start: number, end: number): AtomToken {
   if (pool !== undefined) return pool.atom(tokenType, image, start, end);
-  return new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType, { start, end });
+  return new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType);
 }
 
 function syntaxError(message: string, start: number, end: number): Diagnostic {
   return { severity: "error", message, range: { start, end }, code: "syntax" };
 }
 
-// ---- interning ------------------------------------------------------------------
-// Symbols repeat endlessly in constraint files (`and`, `mug`, `:type`); sharing
-// one string per spelling saves an allocation per atom, and later stages hash
-// each spelling once. The table is bounded and shared by all parses.
-
-const INTERN_SLOTS = 8192; // power of two
-const INTERN_MAX_LENGTH = 32;
-const internTable: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
-let internCount = 0;
-
-const INTERN_PROBES = 4;
-
-function intern(text: string, start: number, end: number, hash: number): string {
-  const len = end - start;
-  if (len > INTERN_MAX_LENGTH) return text.slice(start, end);
-  // mix the bits (murmur3's finalizer): ids such as C17, C18 hash close together
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  let slot = hash & (INTERN_SLOTS - 1);
-  for (let probe = 0; probe < INTERN_PROBES; probe++) {
-    const cand = internTable[slot];
-    if (cand === undefined) {
-      const s = text.slice(start, end);
-      // keep the table at most half full, so probes stay short
-      if (internCount < INTERN_SLOTS / 2) {
-        internTable[slot] = s;
-        internCount++;
-      }
-      return s;
-    }
-    if (cand.length === len) {
-      let k = 0;
-      while (k < len && cand.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-      if (k === len) return cand;
-    }
-    slot = (slot + 1) & (INTERN_SLOTS - 1);
-  }
-  return text.slice(start, end);
-}
-
 // ---- scanner -----------------------------------------------------------------------
+
+/** Texts shorter than this are not interned (see Scanner.interner). */
+const MIN_INTERNED_TEXT = 1024;
 
 /**
  * Tokenizes text one top-level item at a time (a whole list, a lone atom, or
@@ -243,6 +218,8 @@ export class Scanner {
   maxDepth = 0;
   private pos = 0;
   private readonly pool: TokenPool | undefined;
+  /** none for short texts (a single expression, say): a table costs more than it saves there */
+  private readonly interner: Interner | undefined;
 
   /**
    * With `reuseTokens`, the token objects of one item (parens and atoms, so
@@ -255,6 +232,7 @@ export class Scanner {
     reuseTokens = false,
   ) {
     if (reuseTokens) this.pool = new TokenPool();
+    if (text.length >= MIN_INTERNED_TEXT) this.interner = new Interner(text);
   }
 
   /** Appends the next top-level item's tokens to `out`; false when only white space and comments were left. */
@@ -269,8 +247,9 @@ export class Scanner {
 
   /**
    * The tokens of the next top-level items, at least `minTokens` of them
-   * unless the text ends first, in a new exact-size array; undefined at the
-   * end. (Fewer, larger batches save the parser's per-call set-up.)
+   * unless the text ends first; undefined at the end. The array is the
+   * scanner's own, overwritten by the next call. (Fewer, larger batches save
+   * the parser's per-call set-up.)
    */
   nextItemsTokens(minTokens = 1): IToken[] | undefined {
     this.pool?.reset();
@@ -284,7 +263,9 @@ export class Scanner {
       }
       count = next;
     }
-    return count > 0 ? this.buf.slice(0, count) : undefined;
+    if (count === 0) return undefined;
+    this.buf.length = count;
+    return this.buf;
   }
 
   /** a buffer that keeps its capacity from item to item */
@@ -302,10 +283,27 @@ export class Scanner {
 
     while (i < n) {
       const c = text.charCodeAt(i);
-      const cls = c < 128 ? asciiClass[c]! : isWideSpace(c) ? SPACE : SYMBOL_CHAR;
+      const cls = c < 128 ? asciiClass[c]! : isWideSpace(c) ? SPACE : PLAIN;
 
       if (cls === SPACE) {
         i++;
+        continue;
+      }
+      if (cls <= SPECIAL) {
+        // a word: a run of symbol characters, hashed on the way for interning
+        let hash = c;
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d < 128 ? asciiClass[d]! > SPECIAL : isWideSpace(d)) break;
+          hash = (Math.imul(hash, 31) + d) | 0;
+          j++;
+        }
+        const image = this.interner !== undefined ? this.interner.intern(i, j, hash) : text.slice(i, j);
+        buf[count++] =
+          cls === PLAIN ? atom(pool, SymbolToken, image, i, j) : lexWord(text, i, j, image, this.diagnostics, pool);
+        i = j;
+        if (depth === 0) break;
         continue;
       }
       if (c === CH_LPAREN) {
@@ -339,26 +337,12 @@ export class Scanner {
         if (depth === 0) break;
         continue;
       }
-      if (cls === CONTROL) {
-        let j = i + 1;
-        while (j < n && text.charCodeAt(j) < 128 && asciiClass[text.charCodeAt(j)] === CONTROL) j++;
-        const hex = c.toString(16).toUpperCase().padStart(4, "0");
-        this.diagnostics.push(syntaxError(`unexpected character U+${hex}`, i, j));
-        i = j;
-        continue;
-      }
-      // a word: a run of symbol characters, hashed on the way for interning
-      let hash = c;
+      // what is left: control characters
       let j = i + 1;
-      while (j < n) {
-        const d = text.charCodeAt(j);
-        if (d < 128 ? asciiClass[d] !== SYMBOL_CHAR : isWideSpace(d)) break;
-        hash = (Math.imul(hash, 31) + d) | 0;
-        j++;
-      }
-      buf[count++] = lexWord(text, i, j, hash, this.diagnostics, pool);
+      while (j < n && text.charCodeAt(j) < 128 && asciiClass[text.charCodeAt(j)] === CONTROL) j++;
+      const hex = c.toString(16).toUpperCase().padStart(4, "0");
+      this.diagnostics.push(syntaxError(`unexpected character U+${hex}`, i, j));
       i = j;
-      if (depth === 0) break;
     }
     this.pos = i;
     this.maxDepth = maxDepth;
@@ -415,12 +399,12 @@ function lexString(text: string, start: number, diagnostics: Diagnostic[], pool:
   return atom(pool, StringToken, text.slice(start, j), start, j);
 }
 
-/** Classifies a run of symbol characters [start, end). */
+/** Classifies a run of symbol characters [start, end) that starts with a SPECIAL one; `image` is its text. */
 function lexWord(
   text: string,
   start: number,
   end: number,
-  hash: number,
+  image: string,
   diagnostics: Diagnostic[],
   pool: TokenPool | undefined,
 ): AtomToken {
@@ -428,12 +412,11 @@ function lexWord(
 
   if (c === CH_COLON) {
     if (end - start === 1) diagnostics.push(syntaxError("expected a keyword name after ':'", start, end));
-    return atom(pool, KeywordToken, intern(text, start, end, hash), start, end);
+    return atom(pool, KeywordToken, image, start, end);
   }
 
   if (c === CH_APOS) {
     // 'open and 'open' both denote the symbol open
-    const image = intern(text, start, end, hash);
     const closed = end - start >= 3 && text.charCodeAt(end - 1) === CH_APOS;
     const inner = image.slice(1, closed ? -1 : undefined);
     if (inner.length === 0 || inner.includes("'")) {
@@ -459,7 +442,7 @@ function lexWord(
       i = j;
     }
   }
-  if (digits === 0) return atom(pool, SymbolToken, intern(text, start, end, hash), start, end);
+  if (digits === 0) return atom(pool, SymbolToken, image, start, end);
 
   if (i < end && (text.charCodeAt(i) | 32) === 101 /* e or E */) {
     let j = i + 1;
@@ -468,17 +451,16 @@ function lexWord(
     while (j < end && isDigit(text.charCodeAt(j))) j++;
     if (j > expStart) i = j;
   }
-  if (i === end) return atom(pool, NumberToken, intern(text, start, end, hash), start, end);
+  if (i === end) return atom(pool, NumberToken, image, start, end);
 
   const rest = end - i;
   if (
     (rest === 1 && text.charCodeAt(i) === 115) /* s */ ||
     (rest === 2 && text.charCodeAt(i) === 109 && text.charCodeAt(i + 1) === 115) /* ms */
   ) {
-    return atom(pool, DurationToken, intern(text, start, end, hash), start, end);
+    return atom(pool, DurationToken, image, start, end);
   }
 
-  const image = text.slice(start, end);
   diagnostics.push(syntaxError(`malformed number '${image}' (durations end in s or ms, e.g. 5s, 200ms)`, start, end));
   // still a number token: the expression builder turns it into an error node
   return atom(pool, NumberToken, image, start, end);

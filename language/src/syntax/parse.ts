@@ -6,7 +6,7 @@ import type { Diagnostic } from "../check/diagnostics.js";
 import type { Expr, Form, Program } from "./ast.js";
 import { FormBuilder } from "./forms.js";
 import { Scanner, type Comment } from "./lexer.js";
-import { parseTokens } from "./parser.js";
+import { ListPool, parseTokens } from "./parser.js";
 import type { SExpr } from "./sexpr.js";
 
 export type { Comment } from "./lexer.js";
@@ -43,15 +43,16 @@ export function parseSExpressions(text: string): SExprResult {
 export function parse(text: string): ParseResult {
   // A few top-level items at a time, from text to AST: tokens and
   // S-expressions die young (their objects are even reused for the next
-  // batch: the AST keeps only atoms' ranges and texts), so the garbage
-  // collector copies little more than the AST.
+  // batch: the AST keeps only their ranges and texts), so the garbage
+  // collector sees little more than the AST.
   const scanner = new Scanner(text, true);
+  const lists = new ListPool();
   const diagnostics: Diagnostic[] = [];
   const builder = new FormBuilder(diagnostics);
   const items: SExpr[] = [];
   const forms: Form[] = [];
   for (let tokens = scanner.nextItemsTokens(BATCH_TOKENS); tokens !== undefined; tokens = scanner.nextItemsTokens(BATCH_TOKENS)) {
-    parseTokens(tokens, text.length, diagnostics, items, scanner.maxDepth);
+    parseTokens(tokens, text.length, diagnostics, items, scanner.maxDepth, lists);
     for (let i = 0; i < items.length; i++) {
       const form = builder.form(items[i]!);
       if (form !== undefined) forms.push(form);

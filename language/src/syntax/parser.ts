@@ -17,6 +17,7 @@ import { EmbeddedActionsParser, type IRecognitionException, type IToken } from "
 import type { Diagnostic } from "../check/diagnostics.js";
 import type { AtomToken } from "./lexer.js";
 import type { SExpr, SList } from "./sexpr.js";
+import type { Range } from "./source.js";
 import { allTokenTypes, Atom, LParen, RParen } from "./tokens.js";
 
 /** Lists nested deeper than this are reported and skipped, so recursion stays bounded. */
@@ -26,11 +27,80 @@ function syntaxError(message: string, start: number, end: number): Diagnostic {
   return { severity: "error", message, range: { start, end }, code: "syntax" };
 }
 
+/** An SList that a ListPool can hand out again. */
+class PooledList implements SList {
+  readonly kind = "list";
+  constructor(
+    public items: SExpr[],
+    public range: Range,
+    public closed: boolean,
+  ) {}
+}
+
+/** Lists longer than this get arrays of their own. */
+const MAX_POOLED_ITEMS = 64;
+
+/**
+ * List objects and item arrays reused from one parseTokens call to the next,
+ * for callers done with a call's lists before making the next (parse, which
+ * keeps only ranges and texts from them; ranges are never reused). Item
+ * arrays are kept by length, so each list still gets an exact-size array.
+ */
+export class ListPool {
+  private readonly lists: PooledList[] = [];
+  private usedLists = 0;
+  /** arrays[n]: arrays of length n; used[n]: how many of them are in use */
+  private readonly arrays: SExpr[][][] = [];
+  private readonly used: number[] = [];
+
+  reset(): void {
+    this.usedLists = 0;
+    this.used.fill(0);
+  }
+
+  /** A list of the items stack[from, to). */
+  list(stack: readonly SExpr[], from: number, to: number, range: Range, closed: boolean): SList {
+    const items = this.items(stack, from, to);
+    if (this.usedLists < this.lists.length) {
+      const l = this.lists[this.usedLists++]!;
+      l.items = items;
+      l.range = range;
+      l.closed = closed;
+      return l;
+    }
+    const l = new PooledList(items, range, closed);
+    this.lists.push(l);
+    this.usedLists++;
+    return l;
+  }
+
+  private items(stack: readonly SExpr[], from: number, to: number): SExpr[] {
+    const n = to - from;
+    if (n > MAX_POOLED_ITEMS) return stack.slice(from, to);
+    while (this.used.length <= n) {
+      this.used.push(0);
+      this.arrays.push([]);
+    }
+    const free = this.arrays[n]!;
+    const k = this.used[n]!++;
+    if (k === free.length) {
+      const fresh = stack.slice(from, to);
+      free.push(fresh);
+      return fresh;
+    }
+    const a = free[k]!;
+    for (let i = 0; i < n; i++) a[i] = stack[from + i]!;
+    return a;
+  }
+}
+
 class SExprParser extends EmbeddedActionsParser {
   /** where the current parse reports unclosed and stray parentheses */
   diagnostics: Diagnostic[] = [];
   /** where `file` puts the top-level items it parses */
   out: SExpr[] = [];
+  /** where lists come from, if the caller reuses them */
+  pool: ListPool | undefined = undefined;
   /**
    * items of the lists being parsed, innermost last, in stack[0, top): one
    * array for all lists (it keeps its capacity), so that each list's items
@@ -90,13 +160,18 @@ class SExprParser extends EmbeddedActionsParser {
     const close = this.OPTION(this.closeParen);
     // (not this.ACTION(…): that would allocate a closure per list)
     if (this.RECORDING_PHASE) return undefined as never;
-    const items = this.stack.slice(base, this.top);
+    const top = this.top;
     this.top = base;
     const start = open.startOffset;
-    if (close !== undefined) return { kind: "list", items, range: { start, end: close.startOffset + 1 }, closed: true };
-    this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
-    const end = items.length > 0 ? items[items.length - 1]!.range.end : start + 1;
-    return { kind: "list", items, range: { start, end }, closed: false };
+    let range: Range;
+    if (close !== undefined) range = { start, end: close.startOffset + 1 };
+    else {
+      this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
+      range = { start, end: top > base ? this.stack[top - 1]!.range.end : start + 1 };
+    }
+    const closed = close !== undefined;
+    if (this.pool !== undefined) return this.pool.list(this.stack, base, top, range, closed);
+    return { kind: "list", items: this.stack.slice(base, top), range, closed };
   });
 }
 
@@ -105,9 +180,11 @@ let parser: SExprParser | undefined;
 
 /**
  * Parses tokens (from the lexer) into S-expressions, appending top-level
- * items to `out` and problems to `diagnostics`. Called once per top-level
- * item by the parse driver, or once for a whole token stream. Never throws.
- * `maxDepth` is the deepest nesting in `tokens`, if the caller knows it.
+ * items to `out` and problems to `diagnostics`. Called once per batch of
+ * top-level items by the parse driver, or once for a whole token stream.
+ * Never throws. `maxDepth` is the deepest nesting in `tokens`, if the caller
+ * knows it. With a `pool`, the lists come from it (and the previous call's
+ * lists from the same pool are reused).
  */
 export function parseTokens(
   tokens: IToken[],
@@ -115,17 +192,21 @@ export function parseTokens(
   diagnostics: Diagnostic[],
   out: SExpr[],
   maxDepth = Infinity,
+  pool?: ListPool,
 ): void {
   const input = maxDepth > MAX_NESTING ? limitNesting(tokens, diagnostics) : tokens;
   parser ??= new SExprParser();
   parser.diagnostics = diagnostics;
   parser.out = out;
+  pool?.reset();
+  parser.pool = pool;
   parser.resetStack();
   parser.input = input;
   parser.file();
   if (parser.errors.length > 0) for (const e of parser.errors) diagnostics.push(fromChevrotain(e, textLength));
   parser.diagnostics = [];
   parser.out = [];
+  parser.pool = undefined;
 }
 
 /** Parses a whole token stream. */
