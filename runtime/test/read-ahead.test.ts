@@ -112,11 +112,17 @@ describe("signal columns", () => {
     const decoded = decodeBatch(encoded);
     expect(decoded).toEqual(frames);
     expect(Object.is(decoded[0]!.signals["x"], -0)).toBe(true);
+    // names that are not identifiers, and the same names with other column types
+    const odd: Frame[] = [{ objects: [], relations: [], signals: { "a b": 1, "\"q\"": "x", "\u2028": false } }];
+    expect(decodeBatch(encodeBatch(odd))).toEqual(odd);
+    const retyped: Frame[] = [{ objects: [], relations: [], signals: { p: 1, x: true, s: "a" } }];
+    expect(decodeBatch(encodeBatch(retyped))).toEqual(retyped);
     for (const odd of [
       [...frames, { objects: [], relations: [], signals: { p: 1, x: 2, s: "b" } }],
       [...frames, { objects: [], relations: [], signals: { x: 2, p: true, s: "b" } }],
       [...frames, { objects: [], relations: [], signals: { p: true, x: 2 } }],
       [...frames, { objects: [], relations: [], signals: { p: true, x: 2, s: "b" }, action: { name: "Go", args: [] } }],
+      [{ objects: [], relations: [], signals: JSON.parse('{"__proto__": true}') as Record<string, boolean> }],
     ] as Frame[][]) {
       expect(encodeBatch(odd).kind).toBe("frames");
     }
