@@ -33,13 +33,17 @@ function generalFrame(line: string): Frame | "error" {
   }
 }
 
+/** Scans the line's UTF-8 bytes, placed amid other bytes as they are in a chunk. */
 function scanned(line: string, scanner = new SignalLineScanner(new Set(["lastAction"]))): Frame | undefined {
-  return scanner.scan(line, 0, line.length, context());
+  const bytes = Buffer.from(`{"x":1}\n${line}\n{"y":2}`);
+  const start = 8;
+  return scanner.scan(bytes, start, start + Buffer.byteLength(line), context());
 }
 
 const keys = fc.oneof(
   fc.constantFrom("p", "q", "speed", "t", "time", "objects", "signals", "action", "__proto__", "craft_trace", "lastAction", "é", "a b", ""),
   fc.string({ maxLength: 6 }),
+  fc.string({ unit: "binary", maxLength: 4 }),
 );
 const numberTexts = fc.oneof(
   fc.double().filter(Number.isFinite).map((x) => JSON.stringify(x)),
@@ -53,6 +57,7 @@ const values = fc.oneof(
   fc.constantFrom("true", "false", "null", "tru", "falsey", "[]", "{}", '{"a":1}', "[1,2]"),
   numberTexts,
   fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
+  fc.string({ unit: "binary", maxLength: 6 }).map((s) => JSON.stringify(s)),
   fc.constantFrom('"a\\"b"', '"\\u0041"', '"x\ty"', '"unterminated'),
 );
 const space = fc.constantFrom("", " ", "  ", "\t", "\r");
@@ -132,6 +137,13 @@ describe("the signal-line scanner", () => {
     expect(scanned('{"p":false,"r":true}', scanner)!.signals).toEqual({ p: false, r: true });
     expect(scanned('{"pp":1,"q":2}', scanner)!.signals).toEqual({ pp: 1, q: 2 });
     expect(scanned('{"time":1,"q":2}', scanner)!.signals).toEqual({ q: 2 });
+  });
+
+  it("decodes UTF-8 keys and strings, and never mistakes the bytes of a non-ASCII key for a known one", () => {
+    const scanner = new SignalLineScanner();
+    expect(scanned('{"Ã©":1}', scanner)!.signals).toEqual({ "Ã©": 1 });
+    expect(scanned('{"é":2,"mode":"café ☕"}', scanner)!.signals).toEqual({ "é": 2, mode: "café ☕" });
+    expect(scanned('{"Ã©":3}', scanner)!.signals).toEqual({ "Ã©": 3 });
   });
 });
 

@@ -3,7 +3,6 @@
 // file's size. `readTraceText` runs the same line parser over a string.
 
 import { open, type FileHandle } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
 import type { Frame, TraceHeader } from "@craft/language";
 import {
   EXPECT,
@@ -16,6 +15,7 @@ import {
 import { TraceError, explainJsonSyntaxError } from "./trace-error.js";
 import { ai2thorAdapter } from "./ai2thor-adapter.js";
 import { SignalLineScanner } from "./signal-line-scanner.js";
+import { ByteLines } from "./byte-lines.js";
 
 export type { LineAdapter, LineContext } from "./frame-schema.js";
 export { lineError, expectedError } from "./frame-schema.js";
@@ -59,6 +59,7 @@ export interface TraceStream {
 
 const DEFAULT_CHUNK = 256 * 1024;
 const LBRACE = 123;
+const NEWLINE = 10;
 const BOM = 0xfeff;
 
 /**
@@ -144,11 +145,6 @@ class LineParser {
    * wrong where.
    */
   lines(region: string, out: Frame[]): void {
-    if (this.sawFirst && this.scanner !== undefined) {
-      const rest = this.signalLines(this.scanner, region, out);
-      if (rest < 0) return;
-      if (rest > 0) region = region.slice(rest);
-    }
     let values: unknown[] | undefined;
     if (this.sawFirst && region.indexOf("\n\n") < 0 && region.charCodeAt(0) === LBRACE) {
       try {
@@ -183,25 +179,33 @@ class LineParser {
   }
 
   /**
-   * Reads the leading lines of `region` that the signal-line scanner
-   * understands; returns the offset of the first line it does not, or −1
-   * when it read them all.
+   * The lines of bytes[start, end) (UTF-8, without the last newline): the
+   * leading ones the signal-line scanner understands are read in place, the
+   * rest as text by `lines`.
    */
-  private signalLines(scanner: SignalLineScanner, region: string, out: Frame[]): number {
+  bytes(bytes: Buffer, start: number, end: number, out: Frame[]): void {
+    if (this.sawFirst && this.scanner !== undefined) {
+      start = this.signalLines(this.scanner, bytes, start, end, out);
+      if (start > end) return;
+    }
+    this.lines(bytes.toString("utf8", start, end), out);
+  }
+
+  /** Reads lines with the scanner until one it does not understand; returns where that line starts (past `end` when none). */
+  private signalLines(scanner: SignalLineScanner, bytes: Buffer, pos: number, end: number, out: Frame[]): number {
     const ctx = this.ctx;
-    let pos = 0;
     for (;;) {
-      const nl = region.indexOf("\n", pos);
-      const end = nl < 0 ? region.length : nl;
+      let nl = pos;
+      while (nl < end && bytes[nl] !== NEWLINE) nl++;
       ctx.index = this.frames;
       ctx.line = this.lineNo + 1;
-      const frame = scanner.scan(region, pos, end, ctx);
+      const frame = scanner.scan(bytes, pos, nl, ctx);
       if (frame === undefined) return pos;
       this.lineNo++;
       this.frames++;
       out.push(frame);
-      if (nl < 0) return -1;
       pos = nl + 1;
+      if (pos > end) return pos;
     }
   }
 
@@ -240,48 +244,6 @@ function countLines(text: string): number {
   return n;
 }
 
-/** Splits text that arrives in pieces into lines ('\n'; a '\r' before it stays). */
-class LineSplitter {
-  private buf = "";
-  private pos = 0;
-  ended = false;
-
-  push(piece: string): void {
-    this.buf = this.pos === 0 ? this.buf + piece : this.buf.slice(this.pos) + piece;
-    this.pos = 0;
-  }
-
-  end(rest: string): void {
-    if (rest.length > 0) this.push(rest);
-    this.ended = true;
-  }
-
-  /** All whole lines available, as one string without the last newline; undefined when there are none. */
-  region(): string | undefined {
-    const end = this.buf.lastIndexOf("\n");
-    if (end < this.pos) return undefined;
-    const text = this.buf.slice(this.pos, end);
-    this.pos = end + 1;
-    return text;
-  }
-
-  /** The next whole line, or undefined when more input is needed (or none is left). */
-  next(): string | undefined {
-    const buf = this.buf;
-    const pos = this.pos;
-    const nl = buf.indexOf("\n", pos);
-    if (nl >= 0) {
-      this.pos = nl + 1;
-      return buf.slice(pos, nl);
-    }
-    if (this.ended && pos < buf.length) {
-      this.pos = buf.length;
-      return buf.slice(pos);
-    }
-    return undefined;
-  }
-}
-
 /** Parses a whole trace held in memory (tests, the language server). */
 export function readTraceText(
   text: string,
@@ -289,10 +251,8 @@ export function readTraceText(
   options: ReadTraceOptions = {},
 ): { header: TraceHeader | undefined; frames: Frame[] } {
   const parser = new LineParser(name, options);
-  const lines = new LineSplitter();
-  lines.end(text);
   const frames: Frame[] = [];
-  for (let line = lines.next(); line !== undefined; line = lines.next()) {
+  for (const line of text.split("\n")) {
     const frame = parser.line(line);
     if (frame !== undefined) frames.push(frame);
   }
@@ -325,9 +285,8 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
     throw fileError(path, error);
   }
 
-  const chunk = Buffer.allocUnsafe(Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK));
-  const decoder = new StringDecoder("utf8");
-  const lines = new LineSplitter();
+  const chunkSize = Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK);
+  const lines = new ByteLines(chunkSize);
   const parser = new LineParser(path, options);
   let bytesRead = 0;
   let closed = false;
@@ -345,17 +304,18 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
   const fill = async (): Promise<boolean> => {
     let n: number;
     try {
-      ({ bytesRead: n } = await handle.read(chunk, 0, chunk.length, null));
+      const { buffer, offset } = lines.room(chunkSize);
+      ({ bytesRead: n } = await handle.read(buffer, offset, chunkSize, null));
     } catch (error) {
       await close();
       throw fileError(path, error);
     }
     if (n === 0) {
-      lines.end(decoder.end());
+      lines.end();
       return false;
     }
     bytesRead += n;
-    lines.push(decoder.write(n === chunk.length ? chunk : chunk.subarray(0, n)));
+    lines.filled(n);
     return true;
   };
 
@@ -391,7 +351,7 @@ export async function openTrace(path: string, options: ReadTraceOptions = {}): P
         let failure: unknown;
         try {
           const region = lines.region();
-          if (region !== undefined) parser.lines(region, batch);
+          if (region !== undefined) parser.bytes(lines.bytes, region.start, region.end, batch);
           // the last line of a file may have no newline
           if (lines.ended) for (let line = lines.next(); line !== undefined; line = lines.next()) {
             const frame = parser.line(line);

@@ -1,8 +1,9 @@
 // A scanner for the commonest line of a plain-signal trace: a flat JSON object
 // of booleans, numbers and plain strings, such as {"time":0.12,"p":true}. It
-// reads the line where it lies in the chunk's text and builds the Frame
-// directly, without JSON.parse and its intermediate object, which is most of
-// the cost of reading a long signal log.
+// reads the line's UTF-8 bytes where they lie in the chunk read from disk and
+// builds the Frame directly: no decoding of the chunk to a string, no
+// JSON.parse and no intermediate object, which are most of the cost of
+// reading a long signal log.
 //
 // It accepts a strict subset of JSON: any line it does not fully understand
 // (nesting, null, escapes in strings, reserved frame fields such as "objects",
@@ -55,34 +56,37 @@ export class SignalLineScanner {
   // so a line of known keys allocates no key strings.
   private readonly keys: string[] = [];
   private readonly kinds: KeyKind[] = [];
+  private readonly ascii: boolean[] = [];
   // results of scanValue
   private value: SignalValue = false;
   private pos = 0;
 
-  /** The frame on text[start, end), or undefined when the general path must read it. */
-  scan(text: string, start: number, end: number, ctx: LineContext): Frame | undefined {
+  /** The frame on the UTF-8 line text[start, end), or undefined when the general path must read it. */
+  scan(text: Buffer, start: number, end: number, ctx: LineContext): Frame | undefined {
     let i = this.skipSpace(text, start, end);
-    if (i >= end || text.charCodeAt(i) !== LBRACE) return undefined;
+    if (i >= end || text[i]! !== LBRACE) return undefined;
     i = this.skipSpace(text, i + 1, end);
     let t: number | undefined;
     let time: number | undefined;
     const signals: Record<string, SignalValue> = {};
     for (let k = 0; ; k++) {
       // key
-      if (i >= end || text.charCodeAt(i) !== QUOTE) return undefined;
+      if (i >= end || text[i]! !== QUOTE) return undefined;
       const keyStart = i + 1;
       let j = keyStart;
+      let ascii = true;
       for (; j < end; j++) {
-        const c = text.charCodeAt(j);
+        const c = text[j]!;
         if (c === QUOTE) break;
         if (c === BACKSLASH || c < 32) return undefined;
+        if (c >= 128) ascii = false;
       }
       if (j >= end) return undefined;
-      const kind = this.keyAt(k, text, keyStart, j);
+      const kind = ascii ? this.keyAt(k, text, keyStart, j) : this.newKey(k, text.toString("utf8", keyStart, j));
       if (kind === KeyKind.Other) return undefined;
       const key = this.keys[k]!;
       i = this.skipSpace(text, j + 1, end);
-      if (i >= end || text.charCodeAt(i) !== COLON) return undefined;
+      if (i >= end || text[i]! !== COLON) return undefined;
       // value
       if (!this.scanValue(text, this.skipSpace(text, i + 1, end), end)) return undefined;
       const value = this.value;
@@ -96,7 +100,7 @@ export class SignalLineScanner {
       }
       i = this.skipSpace(text, this.pos, end);
       if (i >= end) return undefined;
-      const c = text.charCodeAt(i);
+      const c = text[i]!;
       if (c === COMMA) {
         i = this.skipSpace(text, i + 1, end);
         continue;
@@ -107,23 +111,29 @@ export class SignalLineScanner {
     }
   }
 
-  /** The kind of the k-th key of this line, text[from, to); keeps the key string in keys[k]. */
-  private keyAt(k: number, text: string, from: number, to: number): KeyKind {
+  /** The kind of the k-th key of this line, the ASCII text[from, to); keeps the key string in keys[k]. */
+  private keyAt(k: number, text: Buffer, from: number, to: number): KeyKind {
     const known = this.keys[k];
-    if (known !== undefined && known.length === to - from) {
+    // an ASCII key's bytes are its UTF-16 code units, so they compare one to one
+    if (known !== undefined && this.ascii[k] && known.length === to - from) {
       let same = true;
       for (let n = 0; n < known.length; n++) {
-        if (known.charCodeAt(n) !== text.charCodeAt(from + n)) {
+        if (known.charCodeAt(n) !== text[from + n]!) {
           same = false;
           break;
         }
       }
       if (same) return this.kinds[k]!;
     }
-    const key = text.slice(from, to);
+    const kind = this.newKey(k, text.toString("latin1", from, to));
+    this.ascii[k] = true;
+    return kind;
+  }
+
+  private newKey(k: number, key: string): KeyKind {
     this.keys[k] = key;
-    this.kinds[k] = this.kindOf(key);
-    return this.kinds[k]!;
+    this.ascii[k] = false;
+    return (this.kinds[k] = this.kindOf(key));
   }
 
   private kindOf(key: string): KeyKind {
@@ -135,36 +145,38 @@ export class SignalLineScanner {
     return KeyKind.Signal;
   }
 
-  private skipSpace(text: string, i: number, end: number): number {
-    while (i < end && isSpace(text.charCodeAt(i))) i++;
+  private skipSpace(text: Buffer, i: number, end: number): number {
+    while (i < end && isSpace(text[i]!)) i++;
     return i;
   }
 
   /** Reads true, false, a number or a string without escapes at i into value/pos; false otherwise. */
-  private scanValue(text: string, i: number, end: number): boolean {
+  private scanValue(text: Buffer, i: number, end: number): boolean {
     if (i >= end) return false;
-    const c = text.charCodeAt(i);
+    const c = text[i]!;
     if (c === 116 /* t */) {
-      if (!text.startsWith("true", i) || i + 4 > end) return false;
+      if (i + 4 > end || text[i + 1] !== 114 || text[i + 2] !== 117 || text[i + 3] !== 101) return false;
       this.value = true;
       this.pos = i + 4;
       return true;
     }
     if (c === 102 /* f */) {
-      if (!text.startsWith("false", i) || i + 5 > end) return false;
+      if (i + 5 > end || text[i + 1] !== 97 || text[i + 2] !== 108 || text[i + 3] !== 115 || text[i + 4] !== 101) return false;
       this.value = false;
       this.pos = i + 5;
       return true;
     }
     if (c === QUOTE) {
+      let ascii = true;
       for (let j = i + 1; j < end; j++) {
-        const d = text.charCodeAt(j);
+        const d = text[j]!;
         if (d === QUOTE) {
-          this.value = text.slice(i + 1, j);
+          this.value = text.toString(ascii ? "latin1" : "utf8", i + 1, j);
           this.pos = j + 1;
           return true;
         }
         if (d === BACKSLASH || d < 32) return false;
+        if (d >= 128) ascii = false;
       }
       return false;
     }
@@ -172,32 +184,32 @@ export class SignalLineScanner {
   }
 
   /** A JSON number (RFC 8259 grammar exactly) at i; false for anything else or a non-finite value. */
-  private scanNumber(text: string, i: number, end: number): boolean {
+  private scanNumber(text: Buffer, i: number, end: number): boolean {
     const start = i;
     let negative = false;
-    if (text.charCodeAt(i) === MINUS) {
+    if (text[i]! === MINUS) {
       negative = true;
       i++;
     }
     let mantissa = 0;
     let exact = true; // the mantissa's digits fit in 53 bits
-    let c = i < end ? text.charCodeAt(i) : -1;
+    let c = i < end ? text[i]! : -1;
     if (c === ZERO) {
       i++;
     } else if (c > ZERO && c <= NINE) {
       for (; i < end; i++) {
-        c = text.charCodeAt(i);
+        c = text[i]!;
         if (c < ZERO || c > NINE) break;
         mantissa = mantissa * 10 + (c - ZERO);
         if (mantissa >= MAX_EXACT_MANTISSA) exact = false;
       }
     } else return false;
     let scale = 0; // the value is mantissa × 10^scale
-    if (i < end && text.charCodeAt(i) === DOT) {
+    if (i < end && text[i]! === DOT) {
       i++;
       const first = i;
       for (; i < end; i++) {
-        c = text.charCodeAt(i);
+        c = text[i]!;
         if (c < ZERO || c > NINE) break;
         mantissa = mantissa * 10 + (c - ZERO);
         if (mantissa >= MAX_EXACT_MANTISSA) exact = false;
@@ -205,10 +217,10 @@ export class SignalLineScanner {
       if (i === first) return false;
       scale = first - i;
     }
-    if (i < end && (text.charCodeAt(i) === LOWER_E || text.charCodeAt(i) === UPPER_E)) {
+    if (i < end && (text[i]! === LOWER_E || text[i]! === UPPER_E)) {
       i++;
       let sign = 1;
-      c = i < end ? text.charCodeAt(i) : -1;
+      c = i < end ? text[i]! : -1;
       if (c === MINUS || c === PLUS) {
         if (c === MINUS) sign = -1;
         i++;
@@ -216,7 +228,7 @@ export class SignalLineScanner {
       const first = i;
       let exponent = 0;
       for (; i < end; i++) {
-        c = text.charCodeAt(i);
+        c = text[i]!;
         if (c < ZERO || c > NINE) break;
         if (exponent < 1e6) exponent = exponent * 10 + (c - ZERO);
       }
@@ -226,7 +238,7 @@ export class SignalLineScanner {
     let value: number;
     if (exact && scale >= 0 && scale <= 22) value = mantissa * EXACT_POW10[scale]!;
     else if (exact && scale < 0 && scale >= -22) value = mantissa / EXACT_POW10[-scale]!;
-    else value = Number(text.slice(negative ? start + 1 : start, i)); // the text is valid JSON, so Number reads it as JSON.parse does
+    else value = Number(text.toString("latin1", negative ? start + 1 : start, i)); // valid JSON, so Number reads it as JSON.parse does
     if (!Number.isFinite(value)) return false;
     this.value = negative ? -value : value;
     this.pos = i;
