@@ -26,8 +26,8 @@ const examples = readdirSync(examplesDir, { withFileTypes: true })
   .filter((name) => readdirSync(join(examplesDir, name)).includes("expected.json"));
 
 describe("shipped examples", () => {
-  it("there are at least three kitchen tasks and the seed example", () => {
-    expect(examples).toEqual(expect.arrayContaining(["make_coffee", "heat_water", "mug_in_sink", "seed"]));
+  it("there are at least three kitchen tasks, the seed example and the physics example", () => {
+    expect(examples).toEqual(expect.arrayContaining(["make_coffee", "heat_water", "mug_in_sink", "seed", "physics"]));
   });
 
   for (const name of examples) {

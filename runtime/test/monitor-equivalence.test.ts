@@ -3,11 +3,12 @@
 // arrive with the frame they are about.
 
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { check, compile, Monitor, parse, VocabularyBuilder, type Verdict } from "@craft/language";
+import { check, compile, Monitor, parse, PredicateRegistry, VocabularyBuilder, type Verdict } from "@craft/language";
 import { checkTrace } from "../src/check/check-runner.js";
 import { constraintFileFromText } from "../src/check/constraint-file.js";
+import { loadPhysicsModel, NO_PHYSICS_MODEL, physicsPredicates } from "../src/physics/predicates.js";
 import { readTraceFile } from "../src/trace/jsonl-reader.js";
 import { repoRoot } from "./support/cli.js";
 
@@ -22,6 +23,15 @@ const cases = readdirSync(examplesDir, { withFileTypes: true })
     return readdirSync(join(dir, "traces")).map((t) => ({ spec: join(dir, spec), trace: join(dir, "traces", t) }));
   });
 
+/** The physics predicates over the weights the file names, as the batch checker registers them. */
+async function registryFor(spec: string, text: string): Promise<PredicateRegistry> {
+  const form = parse(text).program.forms.find((f) => f.kind === "model" && f.name === "physics");
+  const model = form?.kind === "model" ? await loadPhysicsModel(resolve(dirname(spec), form.path)) : { unavailable: NO_PHYSICS_MODEL };
+  const registry = new PredicateRegistry();
+  for (const p of physicsPredicates(model)) registry.register(p);
+  return registry;
+}
+
 const key = (v: Verdict) => `${v.id}@${v.step}:${v.status}:${v.confidence}:${v.reason}`;
 
 describe("Monitor equals the batch checker on every example", () => {
@@ -34,7 +44,8 @@ describe("Monitor equals the batch checker on every example", () => {
       const { frames } = await readTraceFile(trace);
       const vocabulary = new VocabularyBuilder(trace);
       vocabulary.add(frames[0]!);
-      const monitor = new Monitor(compile(check(parse(text).program, { vocabulary: vocabulary.build() })), { traceKey: trace });
+      const registry = await registryFor(spec, text);
+      const monitor = new Monitor(compile(check(parse(text).program, { vocabulary: vocabulary.build(), registry })), { traceKey: trace });
       const streamed: Verdict[] = [];
       frames.forEach((frame, k) => {
         for (const v of monitor.push(frame)) {

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { check, parse, PredicateRegistry, type Frame } from "@craft/language";
 import { checkTrace, type TraceResult } from "../src/check/check-runner.js";
 import { constraintFileFromText } from "../src/check/constraint-file.js";
-import { loadPhysicsModel, NO_PHYSICS_MODEL, PhysicsModel, physicsPredicates, thresholdConfidence } from "../src/physics/predicates.js";
+import { loadPhysicsModel, NO_PHYSICS_MODEL, num, PhysicsModel, physicsPredicates, thresholdConfidence } from "../src/physics/predicates.js";
 import { readSafetensors, serializeSafetensors } from "../src/tensors/safetensors.js";
 import { craft } from "./support/cli.js";
 
@@ -68,10 +68,31 @@ describe("physics predicates: signatures", () => {
     expect(bad.diagnostics.some((d) => d.severity === "error")).toBe(true);
   });
 
-  it("the confidence law is 0 at the threshold and 0.95 at e = 0 and e = 2τ", () => {
+  it("reasons print numbers to 3 significant digits", () => {
+    const cases: [number, string][] = [
+      [0, "0"],
+      [0.12345, "0.123"],
+      [-12.345, "-12.3"],
+      [99.96, "100"],
+      [0.99951, "1"],
+      [0.00123, "0.00123"],
+      [0.0405, "0.0405"],
+      [1.5, "1.5"],
+      [1234.4, "1234"],
+      [1e-4, "1.00e-4"],
+      [-5e4, "-5.00e+4"],
+      [NaN, "NaN"],
+    ];
+    for (const [x, text] of cases) expect(num(x), String(x)).toBe(text);
+  });
+
+  it("the confidence law is 0 at the threshold, θ = 0.7 at 12% either side and 0.95 at 30%", () => {
     expect(thresholdConfidence(0.5, 0.5)).toBe(0);
-    expect(thresholdConfidence(0, 0.5)).toBeCloseTo(1 - Math.exp(-3), 12);
-    expect(thresholdConfidence(1, 0.5)).toBeCloseTo(1 - Math.exp(-3), 12);
+    expect(thresholdConfidence(0.5 * (1 - 0.12), 0.5)).toBeCloseTo(1 - Math.exp(-1.2), 12);
+    expect(1 - Math.exp(-1.2)).toBeCloseTo(0.7, 1);
+    expect(thresholdConfidence(0.35, 0.5)).toBeCloseTo(1 - Math.exp(-3), 12);
+    expect(thresholdConfidence(0.65, 0.5)).toBeCloseTo(1 - Math.exp(-3), 12);
+    expect(thresholdConfidence(0, 0.5)).toBeGreaterThan(0.9999);
   });
 });
 
@@ -104,8 +125,22 @@ describe("physics predicates: checking traces", () => {
     expect(p[0]!.status).toBe("UNCERTAIN");
     for (const v of p.slice(1)) expect(["SATISFIED", "VIOLATED", "UNCERTAIN"]).toContain(v.status);
     const text = JSON.stringify(p[2]);
-    expect(text).toMatch(/Mug_1: predicted acceleration \(.*\) m\/s², observed \(0, 0, 0\) m\/s²; normalised error e = /);
+    expect(text).toMatch(/Mug_1: predicted (acceleration \(.*\)|\|â\| = [\d.e+-]+) m\/s², observed (\(0, 0, 0\)|\|a_fd\| = 0) m\/s²; normalised error e = /);
     expect(verdicts(r, "M").slice(1).every((v) => v.status !== "UNCERTAIN" || v.confidence === 0)).toBe(true);
+  });
+
+  it("explains plausible motion by magnitudes and implausible motion by vectors", async () => {
+    const reasonAt = async (tau: string) => {
+      const w = await weightsWith(`tau-${tau}.safetensors`, { "craft.plausibility_threshold": tau });
+      const r = await checkTrace([constraintFileFromText("r.craft", CRAFT)], smoothTrace, { models: { physics: w } });
+      return verdicts(r, "P").find((v) => v.step === 2)!;
+    };
+    const lenient = await reasonAt("1000");
+    expect(lenient.status).toBe("SATISFIED");
+    expect(lenient.reason).toMatch(/^Mug_1: predicted \|â\| = [\d.e+-]+ m\/s², observed \|a_fd\| = 0 m\/s²; normalised error e = [\d.e+-]+ ≤ τ = 1000$/);
+    const strict = await reasonAt("1e-9");
+    expect(strict.status).toBe("VIOLATED");
+    expect(strict.reason).toMatch(/^Mug_1: predicted acceleration \([^)]*\) m\/s², observed \(0, 0, 0\) m\/s²; normalised error e = [\d.e+-]+ > τ = 1.00e-9$/);
   });
 
   it("reads τ from the metadata and runs one forward per frame, however often it is asked", async () => {
@@ -148,8 +183,9 @@ describe("physics predicates: teleports and smooth motion", () => {
     expect(probe).toBeInstanceOf(PhysicsModel);
     const frames: Frame[] = [0, 1, 2].map((s) => ({ time: s * dt, objects: positionsOnly(s).map((o) => ({ ...o, type: "Mug", state: {}, confidence: 1, visible: true })), relations: [], signals: {} }));
     for (const [s, f] of frames.entries()) probe.observe(f, s, "probe");
-    const reason = probe.plausible(frames[2]!.objects[1], { frame: frames[2]!, step: 2, traceKey: "probe" }).reason;
-    const ahat = /predicted acceleration \(([^)]*)\)/.exec(reason)![1]!.split(", ").map(Number);
+    const kinematics = probe.analysis({ frame: frames[2]!, step: 2, traceKey: "probe" }).objects.get("Mug_1");
+    if (kinematics === undefined || typeof kinematics === "string") throw new Error(`no kinematics for Mug_1: ${kinematics}`);
+    const ahat = kinematics.predicted;
     const a0 = 20 * Math.max(Math.hypot(...ahat), 1e-3);
     const w = await weightsWith("calibrated.safetensors", { "craft.plausibility_threshold": "0.3", "craft.plausibility_accel_scale": String(a0) });
 
@@ -201,7 +237,7 @@ describe("physics predicates: craft check --model", () => {
     const withModel = craft(["check", c, smoothTrace, "--json", "--model", `physics=${WEIGHTS}`]);
     expect(withModel.stderr).toBe("");
     expect([0, 1]).toContain(withModel.status);
-    expect(withModel.stdout).toContain("predicted acceleration");
+    expect(withModel.stdout).toMatch(/predicted (acceleration|\|â\|)/);
     const without = craft(["check", c, smoothTrace, "--json"]);
     expect(without.status).toBe(0);
     expect(without.stdout).toContain("no physics model");

@@ -6,11 +6,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InputError } from "../src/input-error.js";
-import { runTrainPhysics, quantile, type TrainPhysicsOptions } from "../src/cli/train-command.js";
+import { heldOutErrors, initialWeights, INIT_EMBEDDING_SCALE, runTrainPhysics, quantile, scheduledRate, splitSamples, type TrainPhysicsOptions } from "../src/cli/train-command.js";
 import type { CommandIO } from "../src/cli/check-command.js";
-import { loadSvWeights } from "../src/physics/sv-model.js";
+import { loadSvWeights, randomSvWeights } from "../src/physics/sv-model.js";
+import { loadPhysicsModel, PhysicsModel } from "../src/physics/predicates.js";
 import { batchSamples, readTraceSamples } from "../src/physics/training-data.js";
 import { readSafetensors } from "../src/tensors/safetensors.js";
+import type { Frame } from "@craft/language";
 import { rng } from "./support/physics.js";
 
 const DT = 0.02;
@@ -198,5 +200,101 @@ describe("craft train physics", () => {
     const values = Float64Array.from({ length: 101 }, (_, i) => 100 - i);
     expect(quantile(values, 0.99)).toBeCloseTo(99, 12);
     expect(quantile(Float64Array.of(0, 1), 0.5)).toBeCloseTo(0.5, 12);
+  });
+});
+
+describe("craft train physics: schedule, seed and calibration", () => {
+  it("the cosine schedule falls from --lr to 1% of it; plateau halves after 2 epochs without improvement", async () => {
+    expect(scheduledRate("cosine", 0.01, 1, 5)).toBeCloseTo(0.01, 12);
+    expect(scheduledRate("cosine", 0.01, 3, 5)).toBeCloseTo(0.00505, 12);
+    expect(scheduledRate("cosine", 0.01, 5, 5)).toBeCloseTo(1e-4, 12);
+    expect(scheduledRate("constant", 0.01, 5, 5)).toBe(0.01);
+
+    const cosine = join(dir, "cosine.safetensors");
+    await runTrainPhysics(traces.slice(0, 1), { ...quick, epochs: 4, learningRate: 4e-3, output: cosine }, captureIO());
+    const rates = metricsOf(`${cosine}.metrics.jsonl`).map((l) => l["train/learning_rate"]!);
+    expect(rates[0]).toBeCloseTo(4e-3, 12);
+    expect(rates[3]).toBeCloseTo(4e-5, 12);
+    for (let i = 1; i < rates.length; i++) expect(rates[i]!).toBeLessThan(rates[i - 1]!);
+
+    // a learning rate this small improves nothing after the first epoch
+    const plateau = join(dir, "plateau.safetensors");
+    const io = captureIO();
+    await runTrainPhysics(traces.slice(0, 1), { ...quick, epochs: 10, learningRate: 1e-12, schedule: "plateau", patience: 5, output: plateau }, io);
+    const halved = metricsOf(`${plateau}.metrics.jsonl`).map((l) => l["train/learning_rate"]! / 1e-12);
+    expect(halved.map((r) => Number(r.toFixed(6)))).toEqual([1, 1, 1, 0.5, 0.5, 0.25]);
+    expect(io.err.join("")).toMatch(/stopped early after epoch 6/);
+  });
+
+  it("the same --seed gives the same weights, another seed other weights", async () => {
+    const run = async (name: string, seed: number) => {
+      const output = join(dir, name);
+      await runTrainPhysics(traces.slice(0, 1), { ...quick, epochs: 2, seed, output }, captureIO());
+      return (await readSafetensors(output)).tensors;
+    };
+    const a = await run("seed-a.safetensors", 3);
+    const b = await run("seed-b.safetensors", 3);
+    const c = await run("seed-c.safetensors", 4);
+    for (const [name, t] of a) expect(Array.from(b.get(name)!.data), name).toEqual(Array.from(t.data));
+    expect(Array.from(c.get("encoder.0.weight")!.data)).not.toEqual(Array.from(a.get("encoder.0.weight")!.data));
+  });
+
+  it("starts the node embeddings small", () => {
+    const plain = randomSvWeights(undefined, 5);
+    const init = initialWeights({ hidden: 32, layers: 1 }, 5);
+    expect(init.encoder.last.weight[7]).toBeCloseTo(plain.encoder.last.weight[7]! * INIT_EMBEDDING_SCALE, 7);
+    expect(init.encoder.first.weight).toEqual(plain.encoder.first.weight);
+    // the force MLP's pair-scalar columns stay, its embedding columns shrink
+    const f0 = init.layers[0]!.force.first.weight;
+    const p0 = plain.layers[0]!.force.first.weight;
+    expect(f0[3]).toBe(p0[3]);
+    expect(Math.abs(f0[40]!)).toBeLessThan(Math.abs(p0[40]!));
+  });
+
+  it("writes τ and τ_p as 1.5 × the largest held-out errors, computed as the predicates compute them", async () => {
+    const output = join(dir, "calibrated.safetensors");
+    await runTrainPhysics(traces, { ...quick, epochs: 3, accelScale: 0.5, output }, captureIO());
+    const { metadata } = await readSafetensors(output);
+    const tau = Number(metadata["craft.plausibility_threshold"]);
+    expect(Number(metadata["craft.plausibility_accel_scale"])).toBe(0.5);
+    expect(tau).toBeCloseTo(1.5 * Number(metadata["craft.val_error_max"]), 12);
+    expect(Number(metadata["craft.momentum_tolerance"])).toBeCloseTo(1.5 * Number(metadata["craft.val_momentum_error_max"]), 12);
+    expect(tau).toBeGreaterThan(Number(metadata["craft.val_error_p99"]));
+
+    // the held-out split again, and the errors of its samples
+    const data = await Promise.all(traces.map((t, i) => readTraceSamples(t, i)));
+    const { val } = splitSamples(data.flatMap((d) => d.samples), 0.1, quick.seed!);
+    const weights = await loadSvWeights(output);
+    const errors = heldOutErrors(weights, batchSamples(val, 256), 0.5);
+    expect(1.5 * Math.max(...errors.plausibility)).toBeCloseTo(tau, 12);
+
+    // the predicate on the same frames gives the same errors
+    const model = (await loadPhysicsModel(output)) as PhysicsModel;
+    expect(model).toBeInstanceOf(PhysicsModel);
+    expect(model.threshold).toBe(tau);
+    expect(model.accelScale).toBe(0.5);
+    const lines = readFileSync(traces[0]!, "utf8").trimEnd().split("\n");
+    const frames = lines.map((l) => {
+      const f = JSON.parse(l) as { time: number; objects: Frame["objects"] };
+      return { time: f.time, objects: f.objects.map((o) => ({ ...o, state: {}, confidence: 1, visible: true })), relations: [], signals: {} } as Frame;
+    });
+    const fromPredicate: number[] = [];
+    frames.forEach((frame, step) => {
+      model.observe(frame, step, "agree");
+      for (const k of model.analysis({ frame, step, traceKey: "agree" }).objects.values()) if (typeof k !== "string") fromPredicate.push(k.error);
+    });
+    const all = heldOutErrors(weights, batchSamples(data[0]!.samples, 256), 0.5).plausibility;
+    expect(fromPredicate.length).toBe(all.length);
+    // float32 forward inputs in both; the predicate reads the trace's float64 velocities
+    fromPredicate.forEach((e, i) => expect(e).toBeCloseTo(all[i]!, 4));
+  });
+
+  it("rejects a bad schedule, accel scale or threshold quantile", async () => {
+    const output = join(dir, "never.safetensors");
+    const bad = (o: Partial<TrainPhysicsOptions>) => runTrainPhysics(traces, { ...quick, epochs: 1, output, ...o }, captureIO());
+    await expect(bad({ schedule: "linear" as never })).rejects.toThrow(/--schedule must be one of cosine, plateau, constant/);
+    await expect(bad({ accelScale: 0 })).rejects.toThrow(/--accel-scale/);
+    await expect(bad({ thresholdQuantile: 1.5 })).rejects.toThrow(/--threshold-quantile/);
+    expect(existsSync(output)).toBe(false);
   });
 });

@@ -73,15 +73,18 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("train the SV physics network on frame pairs; writes weights with a calibrated plausibility threshold")
     .argument("<traces...>", ".jsonl traces (positions with velocities, or times / a header dt for finite differences)")
     .requiredOption("-o, --output <file>", "the .safetensors file to write")
-    .option("--epochs <n>", "most epochs (default 200)", Number)
+    .option("--epochs <n>", "most epochs (default 20)", Number)
     .option("--batch-size <n>", "frames per Adam step (default 32)", Number)
-    .option("--lr <x>", "Adam learning rate (default 1e-3)", Number)
+    .option("--lr <x>", "Adam's initial learning rate (default 5e-3)", Number)
+    .addOption(new Option("--schedule <s>", "learning-rate schedule (default cosine: to 1% of --lr over --epochs)").choices(["cosine", "plateau", "constant"]))
     .option("--hold-out <f>", "fraction held out for early stopping and the threshold (default 0.1)", Number)
-    .option("--patience <n>", "epochs without held-out improvement before stopping (default 10)", Number)
+    .option("--patience <n>", "epochs without held-out improvement before stopping (default 8)", Number)
     .option("--seed <n>", "seed of the initial weights, split and shuffles (default 0)", Number)
-    .option("--warmup-steps <n>", "linear λ_phys warmup in Adam steps (default 50000; use a few hundred for short runs)", Number)
+    .option("--warmup-steps <n>", "linear λ_phys warmup in Adam steps (default one epoch's steps)", Number)
+    .option("--accel-scale <a0>", "a0 of the normalised error e = |â − a_fd|/(|a_fd| + a0), m/s² (default 1)", Number)
+    .option("--threshold-quantile <q>", "quantile of held-out errors that becomes the thresholds (default 1, the largest)", Number)
     .option("--metrics <file>", "per-epoch metrics (default <output>.metrics.jsonl)")
-    .action(async (traces: string[], opts: { output: string; epochs?: number; batchSize?: number; lr?: number; holdOut?: number; patience?: number; seed?: number; warmupSteps?: number; metrics?: string }) => {
+    .action(async (traces: string[], opts: { output: string; epochs?: number; batchSize?: number; lr?: number; schedule?: "cosine" | "plateau" | "constant"; holdOut?: number; patience?: number; seed?: number; warmupSteps?: number; accelScale?: number; thresholdQuantile?: number; metrics?: string }) => {
       const { runTrainPhysics } = await import("./train-command.js");
       const { lr, ...rest } = opts;
       setExit(await runTrainPhysics(traces, { ...rest, ...(lr !== undefined ? { learningRate: lr } : {}) }, io));

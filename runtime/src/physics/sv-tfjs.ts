@@ -418,23 +418,36 @@ export interface SvStepResult {
 /** Adam on the SV losses. Owns a model and an optimizer: call `dispose()` when done. */
 export class SvTrainer {
   readonly model: SvTfModel;
-  readonly learningRate: number;
   readonly lambdaPhysMax: number;
   readonly warmupSteps: number;
   readonly lambdaReg: number;
   private readonly optimizer: tf.AdamOptimizer;
   private stepCount: number;
+  private rate: number;
 
   constructor(weights: SvWeights, options: SvTrainerOptions = {}) {
-    this.learningRate = options.learningRate ?? 1e-3;
+    this.rate = options.learningRate ?? 1e-3;
     this.lambdaPhysMax = options.lambdaPhys ?? LAMBDA_PHYS;
     this.warmupSteps = options.warmupSteps ?? LAMBDA_PHYS_WARMUP_STEPS;
     this.lambdaReg = options.lambdaReg ?? LAMBDA_REG;
     this.stepCount = options.initialStep ?? 0;
-    if (!(this.learningRate > 0)) throw new RangeError(`SvTrainer: learning rate must be positive, got ${this.learningRate}`);
+    if (!(this.rate > 0)) throw new RangeError(`SvTrainer: learning rate must be positive, got ${this.rate}`);
     if (!Number.isSafeInteger(this.stepCount) || this.stepCount < 0) throw new RangeError(`SvTrainer: initial step must be a non-negative integer, got ${this.stepCount}`);
     this.model = new SvTfModel(weights);
-    this.optimizer = tf.train.adam(this.learningRate);
+    this.optimizer = tf.train.adam(this.rate);
+  }
+
+  /** Adam's current learning rate. */
+  get learningRate(): number {
+    return this.rate;
+  }
+
+  /** Changes the learning rate from the next step on (a schedule); Adam's moments are kept. */
+  setLearningRate(rate: number): void {
+    if (!(rate > 0 && Number.isFinite(rate))) throw new RangeError(`SvTrainer: learning rate must be positive, got ${rate}`);
+    this.rate = rate;
+    // tfjs's AdamOptimizer reads its learningRate field at every applyGradients
+    (this.optimizer as unknown as { learningRate: number }).learningRate = rate;
   }
 
   /** Steps taken so far (including initialStep). */
