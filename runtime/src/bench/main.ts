@@ -10,6 +10,7 @@ import { check, compile, Monitor, parse, parseExpression, type CompiledProgram, 
 import { constraintFile, formula, kitchenFrame, rng, seedJson } from "./workloads.js";
 import { fmt, heapUsedMiB, percentile, time } from "./measure.js";
 import { SvForward } from "../physics/sv-forward.js";
+import { physicsCheckBench } from "./physics-check.js";
 import { requestGpuDevice } from "../physics/gpu-device.js";
 import { SvWgsl } from "../physics/sv-wgsl.js";
 import { DEFAULT_SV_CONFIG, randomSvWeights } from "../physics/sv-model.js";
@@ -302,6 +303,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   monitor: monitorLatency,
   signals,
   physics,
+  "physics-check": physicsCheckBench,
   "physics-gpu": physicsGpu,
 };
 
