@@ -16,9 +16,9 @@
 // against. When you change a trace here, re-derive its expected verdicts by
 // hand (see examples/README.md): they are the test oracle for the checker.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeOrCheck } from "./generated-files.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const EXAMPLES = join(ROOT, "examples");
@@ -641,35 +641,8 @@ function main(argv) {
     process.stderr.write(`usage: node tools/make-examples.mjs [--check]\n`);
     return 2;
   }
-  const files = generate();
-  if (!check) {
-    for (const [path, text] of files) {
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text);
-    }
-    process.stdout.write(`wrote ${files.size} traces under ${relative(ROOT, EXAMPLES)}/\n`);
-    return 0;
-  }
-  const problems = [];
-  for (const [path, text] of files) {
-    const rel = relative(ROOT, path);
-    if (!existsSync(path)) problems.push(`${rel}: missing`);
-    else if (readFileSync(path, "utf8") !== text) problems.push(`${rel}: differs from the generator's output`);
-  }
-  for (const [dir] of EXAMPLE_SETS) {
-    const tracesDir = join(EXAMPLES, dir, "traces");
-    if (!existsSync(tracesDir)) continue;
-    for (const name of readdirSync(tracesDir)) {
-      const path = join(tracesDir, name);
-      if (name.endsWith(".jsonl") && !files.has(path)) problems.push(`${relative(ROOT, path)}: not made by the generator`);
-    }
-  }
-  if (problems.length > 0) {
-    process.stderr.write(problems.join("\n") + "\nrun `node tools/make-examples.mjs` to rewrite the traces\n");
-    return 1;
-  }
-  process.stdout.write(`${files.size} traces match the generator\n`);
-  return 0;
+  const dirs = EXAMPLE_SETS.map(([dir]) => join(EXAMPLES, dir, "traces"));
+  return writeOrCheck(generate(), { check, root: ROOT, dirs, command: "node tools/make-examples.mjs" });
 }
 
 process.exitCode = main(process.argv.slice(2));

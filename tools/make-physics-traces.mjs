@@ -48,9 +48,10 @@
 // WebAssembly arithmetic is IEEE, and every number is rounded before it is
 // printed, so the committed traces reproduce byte for byte.
 
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { writeOrCheck } from "./generated-files.mjs";
 import RAPIER from "@dimforge/rapier3d-compat";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -327,30 +328,7 @@ async function main(argv) {
   const check = argv.includes("--check");
   if (argv.some((a) => a !== "--check")) return usage();
   const files = new Map(Object.entries(await exampleTraces()).map(([name, text]) => [join(EXAMPLE_DIR, name), text]));
-  if (!check) {
-    mkdirSync(EXAMPLE_DIR, { recursive: true });
-    for (const [path, text] of files) writeFileSync(path, text);
-    process.stdout.write(`wrote ${files.size} traces under ${relative(ROOT, EXAMPLE_DIR)}/\n`);
-    return 0;
-  }
-  const problems = [];
-  for (const [path, text] of files) {
-    const rel = relative(ROOT, path);
-    if (!existsSync(path)) problems.push(`${rel}: missing`);
-    else if (readFileSync(path, "utf8") !== text) problems.push(`${rel}: differs from the generator's output`);
-  }
-  if (existsSync(EXAMPLE_DIR)) {
-    for (const name of readdirSync(EXAMPLE_DIR)) {
-      const path = join(EXAMPLE_DIR, name);
-      if (name.endsWith(".jsonl") && !files.has(path)) problems.push(`${relative(ROOT, path)}: not made by the generator`);
-    }
-  }
-  if (problems.length > 0) {
-    process.stderr.write(problems.join("\n") + "\nrun `node tools/make-physics-traces.mjs` to rewrite the traces\n");
-    return 1;
-  }
-  process.stdout.write(`${files.size} traces match the generator\n`);
-  return 0;
+  return writeOrCheck(files, { check, root: ROOT, dirs: [EXAMPLE_DIR], command: "node tools/make-physics-traces.mjs" });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Frame } from "@craft/language";
 // the compiled modules: a worker thread runs JavaScript, not the TypeScript sources
-import { openTrace, TraceError, type TraceStream } from "../dist/trace/jsonl-reader.js";
+import { openTrace, TraceError } from "../dist/trace/jsonl-reader.js";
 import { openTraceReadAhead, readAheadAvailable } from "../dist/trace/read-ahead.js";
 import { decodeBatch, encodeBatch } from "../dist/trace/signal-columns.js";
+import { drain } from "./support/trace-errors.js";
 
 const dir = mkdtempSync(join(tmpdir(), "craft-ahead-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,17 +19,6 @@ function write(name: string, rows: readonly string[]): string {
   const path = join(dir, name);
   writeFileSync(path, rows.join("\n") + "\n");
   return path;
-}
-
-async function drain(stream: TraceStream): Promise<{ frames: Frame[]; error: unknown }> {
-  const frames: Frame[] = [];
-  let error: unknown;
-  try {
-    for await (const batch of stream.batches) frames.push(...batch);
-  } catch (e) {
-    error = e;
-  }
-  return { frames, error };
 }
 
 /** Reads a trace both ways (the worker forced on with minBytes 0) and returns both. */

@@ -11,6 +11,7 @@ import type { Frame } from "@craft/language";
 import { craftLineToFrame, type LineContext } from "../src/trace/frame-schema.js";
 import { openTrace, readTraceText, TraceError } from "../src/trace/jsonl-reader.js";
 import { SignalLineScanner } from "../src/trace/signal-line-scanner.js";
+import { drain } from "./support/trace-errors.js";
 
 function context(): LineContext {
   return { file: "t.jsonl", line: 1, text: "", index: 3, header: { dt: 0.5 }, seenIds: new Set(), adapters: [] };
@@ -177,14 +178,7 @@ describe("streaming with the fast path", () => {
     rows[37] = '{"time":3.7,"p":tru}';
     const path = join(dir, "bad.jsonl");
     writeFileSync(path, rows.join("\n") + "\n");
-    const stream = await openTrace(path);
-    const frames: Frame[] = [];
-    let error: unknown;
-    try {
-      for await (const batch of stream.batches) frames.push(...batch);
-    } catch (e) {
-      error = e;
-    }
+    const { frames, error } = await drain(await openTrace(path));
     expect(frames).toHaveLength(37);
     expect(error).toBeInstanceOf(TraceError);
     expect((error as TraceError).line).toBe(38);

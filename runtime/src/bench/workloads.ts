@@ -2,18 +2,10 @@
 // signal traces of a given size.
 
 import type { Frame, SceneObject } from "@craft/language";
+import { seededRandom } from "../seeded-random.js";
 
-/** A small deterministic PRNG (mulberry32), so every run measures the same work. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so every run measures the same work. */
+export const rng = seededRandom;
 
 const kinds = ["mug", "sink", "coffee_machine", "microwave", "kettle", "stove_burner", "fridge", "cabinet"] as const;
 const types: Record<(typeof kinds)[number], string> = {

@@ -54,6 +54,7 @@ import { LAMBDA_PHYS_WARMUP_STEPS, SvTrainer, type SvBatch } from "../physics/sv
 import { batchSamples, readTrainingData, type SvSample } from "../physics/training-data.js";
 import { serializeSafetensors } from "../tensors/safetensors.js";
 import type { CommandIO } from "./check-command.js";
+import { seededRandom } from "../seeded-random.js";
 
 export type LearningRateSchedule = "cosine" | "plateau" | "constant";
 
@@ -134,18 +135,6 @@ export function initialWeights(config: SvConfig, seed: number): SvWeights {
     }
   }
   return weights;
-}
-
-/** mulberry32: a small seeded generator, uniform in [0, 1) */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], random: () => number): T[] {

@@ -17,6 +17,7 @@
 
 import { InputError } from "../input-error.js";
 import { readSafetensors, type TensorInput } from "../tensors/safetensors.js";
+import { seededRandom } from "../seeded-random.js";
 
 export interface SvConfig {
   /** d_h, the node embedding width */
@@ -236,14 +237,7 @@ export function svWeightsToTensors(weights: SvWeights): Map<string, TensorInput>
  * weights 1 ± 0.2 and biases ± 0.2. For tests and benchmarks.
  */
 export function randomSvWeights(config: SvConfig = DEFAULT_SV_CONFIG, seed = 1): SvWeights {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   let lastFanIn = 1;
   for (const s of svParamSpecs(config)) {

@@ -1,5 +1,7 @@
-// The TraceError a piece of reading code throws, for tests to inspect.
+// The TraceError a piece of reading code throws, and what a stream hands out
+// before it, for tests to inspect.
 
+import type { Frame } from "@craft/language";
 import { TraceError } from "../../src/trace/trace-error.js";
 
 export function errorOf(fn: () => unknown): TraceError {
@@ -10,4 +12,16 @@ export function errorOf(fn: () => unknown): TraceError {
     throw e;
   }
   throw new Error("expected a TraceError");
+}
+
+/** Every frame a stream hands out, and the error that ends it early, if any. */
+export async function drain(stream: { batches: AsyncIterable<Frame[]> }): Promise<{ frames: Frame[]; error: unknown }> {
+  const frames: Frame[] = [];
+  let error: unknown;
+  try {
+    for await (const batch of stream.batches) frames.push(...batch);
+  } catch (e) {
+    error = e;
+  }
+  return { frames, error };
 }
