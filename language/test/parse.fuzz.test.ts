@@ -117,9 +117,19 @@ const programs = fc.tuple(fc.array(forms, { maxLength: 5 }), fc.integer()).map((
 
 // ---- helpers -----------------------------------------------------------------------
 
-/** The AST without ranges, for comparing programs laid out differently. */
+/** The AST without ranges (a parsed node's start and end are its range), for comparing programs laid out differently. */
 function withoutRanges(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (key, v) => (key === "range" || key === "partRanges" || key.endsWith("Range") ? undefined : v)));
+  const positional = (key: string) => key === "range" || key === "partRanges" || key.endsWith("Range") || key === "start" || key === "end";
+  return JSON.parse(JSON.stringify(value, (key, v) => (positional(key) ? undefined : v)));
+}
+
+/** Own keys and those of getters up the prototype chain (parsed nodes derive their ranges in getters). */
+function keysOf(o: object): string[] {
+  const keys = new Set(Object.keys(o));
+  for (let p = Object.getPrototypeOf(o) as object | null; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) {
+    for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get !== undefined) keys.add(k);
+  }
+  return [...keys];
 }
 
 /** Every range reachable from `value`. */
@@ -127,8 +137,9 @@ function ranges(value: unknown, out: Range[] = []): Range[] {
   if (Array.isArray(value)) {
     for (const v of value) ranges(v, out);
   } else if (value !== null && typeof value === "object") {
-    for (const [key, v] of Object.entries(value)) {
+    for (const key of keysOf(value)) {
       if (key === "text") continue;
+      const v = (value as Record<string, unknown>)[key];
       if ((key === "range" || key.endsWith("Range")) && v !== undefined) out.push(v as Range);
       else ranges(v, out);
     }

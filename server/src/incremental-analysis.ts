@@ -418,11 +418,13 @@ function byStart(a: Diagnostic, b: Diagnostic): number {
 }
 
 /**
- * Moves every range of forms[from, to) by `delta`, in place. The parser
- * shares range objects between nodes (a one-part name's range is also its
- * part's range), so each object must move once however often it is reached:
- * a moved range is marked by storing its start as -(start + 1), and the
- * marks are cleared once the walk is done.
+ * Moves every range of forms[from, to) by `delta`, in place. A parsed
+ * expression or constraint node is its own range, and the ranges of its
+ * parts (operator, id, path segments) are derived from its start, so moving
+ * the node moves them (moving the derived copies does nothing). A range
+ * object reached more than once must still move once: a moved range is
+ * marked by storing its start as -(start + 1), and the marks are cleared
+ * once the walk is done.
  */
 function shiftForms(forms: readonly Form[], from: number, to: number, delta: number): void {
   if (delta === 0 || from >= to) return;
@@ -444,7 +446,7 @@ function shiftForms(forms: readonly Form[], from: number, to: number, delta: num
 
 // ---- walking the AST ------------------------------------------------------------------
 
-/** Every range in a form (a shared range object may be reached more than once). */
+/** Every range in a form (a shared range object may be reached more than once; some are derived copies). */
 export function forEachRange(form: Form, f: (r: Range) => void): void {
   f(form.range);
   switch (form.kind) {

@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { TextDocumentContentChangeEvent } from "vscode-languageserver-textdocument";
 import { TextDocument } from "vscode-languageserver-textdocument";
-import { forEachExpr, IncrementalAnalysis } from "../src/incremental-analysis.js";
+import { forEachExpr, forEachRange, IncrementalAnalysis } from "../src/incremental-analysis.js";
 import { compose, difference, Workspace } from "../src/workspace.js";
 import { toLspPosition, toOffset } from "../src/positions.js";
 import { findDirective, globToRegExp, TraceAssociations } from "../src/trace-association.js";
@@ -42,6 +42,12 @@ function snapshot(parsed: ParseResult, checked: CheckedProgram): unknown {
   const sortKey = (x: { range: { start: number; end: number } }, extra: string) => `${String(x.range.start).padStart(9)} ${String(x.range.end).padStart(9)} ${extra}`;
   return {
     forms: JSON.parse(JSON.stringify(parsed.program.forms)) as Form[],
+    // every range, including those parsed nodes derive in getters (which JSON leaves out)
+    ranges: parsed.program.forms.map((f) => {
+      const rs: number[][] = [];
+      forEachRange(f, (r) => rs.push([r.start, r.end]));
+      return rs;
+    }),
     syntax: parsed.diagnostics.map((d) => ({ ...d })),
     comments: parsed.comments.map((c) => ({ ...c })),
     diagnostics: checked.diagnostics.map((d) => ({ ...d, key: sortKey(d, d.message) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),

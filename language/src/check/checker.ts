@@ -128,6 +128,20 @@ function settles(scope: Scope, name: string): boolean {
   return false;
 }
 
+/**
+ * A range object of the checker's own, for diagnostics and references: a
+ * parsed node is its own range, and results should neither hold nor
+ * serialize whole nodes, nor move when incremental analysis moves the AST.
+ */
+function ownRange(r: Range): Range {
+  return { start: r.start, end: r.end };
+}
+
+/** The range of part `i` of a name (a one-part name's part is the name: no partRanges array needed). */
+function partRange(n: NameRef, i: number): Range {
+  return n.parts.length === 1 ? n.range : (n.partRanges[i] ?? n.range);
+}
+
 class Checker {
   readonly diagnostics: Diagnostic[] = [];
   readonly types = new RecordedMap<Expr, Type>();
@@ -152,7 +166,8 @@ class Checker {
   }
 
   report(severity: DiagnosticSeverity, code: string, range: Range, message: string, suggestion?: string): void {
-    this.diagnostics.push(suggestion === undefined ? { severity, code, range, message } : { severity, code, range, message, suggestion });
+    const own = ownRange(range);
+    this.diagnostics.push(suggestion === undefined ? { severity, code, range: own, message } : { severity, code, range: own, message, suggestion });
   }
 
   run(): void {
@@ -378,7 +393,7 @@ class Checker {
     const cache = settles(scope, base) ? this.settledInfos : this.globalInfos;
     const known = cache.get(parts);
     if (known !== undefined) {
-      if (known.binding.kind === "object") this.references.push({ name: base, kind: "object", range: n.partRanges[0] ?? n.range, declaration: known.binding.form.nameRange });
+      if (known.binding.kind === "object") this.references.push({ name: base, kind: "object", range: ownRange(partRange(n, 0)), declaration: known.binding.form.nameRange });
       this.names.record(n, known);
       return known.type;
     }
@@ -392,7 +407,7 @@ class Checker {
   private resolveName(n: NameRef, scope: Scope): NameInfo {
     const base = n.parts[0]!;
     const pathLength = n.parts.length;
-    const baseRange = n.partRanges[0] ?? n.range;
+    const baseRange = partRange(n, 0);
     let binding: NameBinding;
     let baseType: Type;
     const local = scope.locals.get(base);
@@ -415,7 +430,7 @@ class Checker {
     } else if (bound) {
       binding = { kind: "object", name: base, form: bound };
       baseType = bound.typeName !== undefined ? obj(bound.typeName) : this.vocabularyObjectType(bound.id) ?? AnyObj;
-      this.references.push({ name: base, kind: "object", range: baseRange, declaration: bound.nameRange });
+      this.references.push({ name: base, kind: "object", range: ownRange(baseRange), declaration: bound.nameRange });
     } else {
       binding = { kind: "global", name: base };
       baseType = this.globalBaseType(base, baseRange, scope);
@@ -426,7 +441,7 @@ class Checker {
       return this.record(n, { binding, attr: n.parts.slice(1).join("."), type: Any });
     }
     const attr = n.parts[1]!;
-    const attrType = this.attribute(baseType, attr, n.partRanges[1] ?? n.range, base);
+    const attrType = this.attribute(baseType, attr, partRange(n, 1), base);
     return this.record(n, { binding, attr, type: attrType });
   }
 

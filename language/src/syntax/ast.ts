@@ -5,6 +5,10 @@
 import type { Range } from "./source.js";
 
 export interface Node {
+  /**
+   * A parsed node is its own range (it has start and end, see forms.ts), so
+   * copy a range that must outlive or stay apart from the AST.
+   */
   readonly range: Range;
 }
 

@@ -3,14 +3,17 @@
 // understand becomes a "syntax" diagnostic and, inside expressions, an
 // ErrorExpr, so later stages still see the rest of the file.
 //
-// Ranges are shared with the S-expression tree rather than copied (they are
-// immutable), which keeps parsing of large files cheap.
+// Expression and constraint nodes, which a large file has by the thousand,
+// carry their positions as numbers and are their own ranges (see "nodes"
+// below); the rarer forms share their range objects with the S-expression
+// tree. Either way parsing a large file allocates little beyond the nodes.
 
 import type { Diagnostic } from "../check/diagnostics.js";
 import { didYouMean } from "../check/suggest.js";
 import type {
   ActionPattern,
   AttrDecl,
+  Call,
   CallOption,
   ConstraintForm,
   ConstraintType,
@@ -18,6 +21,7 @@ import type {
   ErrorExpr,
   Expr,
   Form,
+  Literal,
   LiteralValue,
   ModelForm,
   NameRef,
@@ -25,6 +29,7 @@ import type {
   Param,
   PatternArg,
   Program,
+  Quantifier,
   Severity,
   TaskForm,
   TypeForm,
@@ -161,17 +166,7 @@ export class FormBuilder {
       this.error(idAtom.range, `constraint ${idAtom.text} has no formula`);
       body = this.errorAt(endOf(list));
     }
-    return {
-      kind: "constraint",
-      range: list.range,
-      id: idAtom.text,
-      idRange: idAtom.range,
-      type,
-      severity,
-      action,
-      description,
-      body,
-    };
+    return new ConstraintNode(list.start, list.end, idAtom.text, idAtom.start - list.start, type, severity, action, description, body);
   }
 
   private define(list: SList, head: SAtom): DefineForm | undefined {
@@ -341,11 +336,11 @@ export class FormBuilder {
     let n = 0;
     for (let i = 1; i < e.items.length; i++) {
       const a = e.items[i]!;
-      if (isSymbol(a)) args[n++] = { range: a.range, name: a.text };
+      if (isSymbol(a)) args[n++] = new PatternArgNode(a.start, a.end, a.text);
       else this.error(a.range, `an action pattern argument is a name or _, found ${describe(a)}`);
     }
     args.length = n;
-    return { range: e.range, name: name.text, nameRange: name.range, args };
+    return new ActionNode(e.start, e.end, name.text, name.start - e.start, args);
   }
 
   // ---- expressions ---------------------------------------------------------------
@@ -355,29 +350,30 @@ export class FormBuilder {
   }
 
   private atomExpr(a: SAtom): Expr {
-    const range = a.range;
+    const start = a.start;
+    const end = a.end;
     switch (a.token) {
       case "symbol": {
         const text = a.text;
-        if (text === "true") return { kind: "literal", range, literal: TRUE };
-        if (text === "false") return { kind: "literal", range, literal: FALSE };
-        if (text.indexOf(".") < 0) return new Name(range, singlePart(text), undefined);
+        if (text === "true") return new LiteralNode(start, end, TRUE);
+        if (text === "false") return new LiteralNode(start, end, FALSE);
+        if (text.indexOf(".") < 0) return new NameNode(start, end, singlePart(text));
         return this.dottedName(a);
       }
       case "number": {
         const literal = literalOf(a.text, numberLiteral);
         // undefined: a malformed number, already reported by the lexer
-        return literal !== undefined ? { kind: "literal", range, literal } : { kind: "error", range };
+        return literal !== undefined ? new LiteralNode(start, end, literal) : new ErrorNode(start, end);
       }
       case "duration":
-        return { kind: "literal", range, literal: literalOf(a.text, durationLiteral)! };
+        return new LiteralNode(start, end, literalOf(a.text, durationLiteral)!);
       case "string":
-        return { kind: "literal", range, literal: { type: "str", value: decodeString(a.text) } };
+        return new LiteralNode(start, end, { type: "str", value: decodeString(a.text) });
       case "quoted":
-        return { kind: "literal", range, literal: literalOf(a.text, symLiteral)! };
+        return new LiteralNode(start, end, literalOf(a.text, symLiteral)!);
       case "keyword":
-        this.error(range, `unexpected option ${a.text} here; options follow an operator, as in (eventually ${a.text} … φ)`);
-        return { kind: "error", range };
+        this.error(a.range, `unexpected option ${a.text} here; options follow an operator, as in (eventually ${a.text} … φ)`);
+        return new ErrorNode(start, end);
     }
   }
 
@@ -385,16 +381,9 @@ export class FormBuilder {
     const parts = dottedParts(a.text);
     if (parts.includes("")) {
       this.error(a.range, `'${a.text}' is not a name: a dotted path is name.attr with no empty parts`);
-      return { kind: "error", range: a.range };
+      return new ErrorNode(a.start, a.end);
     }
-    const partRanges = new Array<Range>(parts.length);
-    let offset = a.range.start;
-    for (let i = 0; i < parts.length; i++) {
-      const length = parts[i]!.length;
-      partRanges[i] = { start: offset, end: offset + length };
-      offset += length + 1;
-    }
-    return new Name(a.range, parts, partRanges);
+    return new NameNode(a.start, a.end, parts);
   }
 
   private listExpr(list: SList): Expr {
@@ -402,11 +391,11 @@ export class FormBuilder {
     const head = items[0];
     if (head === undefined) {
       this.error(list.range, "empty expression (); expected (operator argument…)");
-      return { kind: "error", range: list.range };
+      return new ErrorNode(list.start, list.end);
     }
     if (head.kind !== "atom" || head.token !== "symbol") {
       this.error(head.range, `expected an operator name after '(', found ${describe(head)}`);
-      return { kind: "error", range: list.range };
+      return new ErrorNode(list.start, list.end);
     }
     const op = head.text;
     if (op === "forall" || op === "exists") return this.quantifier(list, head, op);
@@ -435,7 +424,7 @@ export class FormBuilder {
           args = many;
         }
       }
-      return { kind: "call", range: list.range, op, opRange: head.range, args, options: NO_OPTIONS };
+      return new CallNode(list.start, list.end, op, head.start - list.start, args, NO_OPTIONS);
     }
     const args: Expr[] = [];
     const options: CallOption[] = [];
@@ -446,13 +435,13 @@ export class FormBuilder {
         const arity = optionArity(keyword);
         const values: Expr[] = [];
         while (values.length < arity && i + 1 < items.length && !isKeyword(items[i + 1])) values.push(this.expr(items[++i]!));
-        const end = values.length > 0 ? values[values.length - 1]!.range.end : item.range.end;
-        options.push({ range: { start: item.range.start, end }, keyword, keywordRange: item.range, values });
+        const end = values.length > 0 ? values[values.length - 1]!.range.end : item.end;
+        options.push(new OptionNode(item.start, end, keyword, item.range, values));
       } else {
         args.push(this.expr(item));
       }
     }
-    return { kind: "call", range: list.range, op, opRange: head.range, args: args.length > 0 ? args : NO_ARGS, options };
+    return new CallNode(list.start, list.end, op, head.start - list.start, args.length > 0 ? args : NO_ARGS, options);
   }
 
   private quantifier(list: SList, head: SAtom, quantifier: "forall" | "exists"): Expr {
@@ -463,26 +452,17 @@ export class FormBuilder {
     const body = bodyItem !== undefined ? this.expr(bodyItem) : undefined;
     if (binder === undefined || binder.kind !== "list" || binder.items.length !== 2 || !isSymbol(binder.items[0]) || !isSymbol(binder.items[1])) {
       this.error(binder?.range ?? head.range, `${usage}: the variable and its type come first, as in (${quantifier} (m Mug) …)`);
-      return { kind: "error", range: list.range };
+      return new ErrorNode(list.start, list.end);
     }
     if (body === undefined) {
       this.error(head.range, `${usage}: the body is missing`);
-      return { kind: "error", range: list.range };
+      return new ErrorNode(list.start, list.end);
     }
     if (items.length > 3) {
       this.error({ start: items[3]!.range.start, end: items[items.length - 1]!.range.end }, `${usage}: combine several conditions with (and …)`);
     }
     const [v, t] = binder.items as [SAtom, SAtom];
-    return {
-      kind: "quantifier",
-      range: list.range,
-      quantifier,
-      variable: v.text,
-      variableRange: v.range,
-      typeName: t.text,
-      typeRange: t.range,
-      body,
-    };
+    return new QuantifierNode(list.start, list.end, quantifier, v.text, v.range, t.text, t.range, body);
   }
 
   // ---- helpers ----------------------------------------------------------------------
@@ -496,7 +476,7 @@ export class FormBuilder {
   }
 
   private errorAt(offset: number): ErrorExpr {
-    return { kind: "error", range: { start: offset, end: offset } };
+    return new ErrorNode(offset, offset);
   }
 
   /** Reports a missing or malformed required item (`found` undefined: missing). */
@@ -569,32 +549,213 @@ export class FormBuilder {
 
 // ---- nodes ---------------------------------------------------------------------------
 
-/**
- * A NameRef. A one-part name's one part range is the name's own range, so
- * it keeps no array of its own: most names have one part, and those arrays
- * were a tenth of a large file's AST.
- */
-class Name implements NameRef {
-  readonly kind = "name";
-  readonly range: Range;
-  readonly parts: readonly string[];
-  /** the part ranges of a dotted path; undefined for one part (private: not data of its own) */
-  readonly #dottedRanges: readonly Range[] | undefined;
+// Expressions, constraints and action patterns are made of the classes
+// below. Each node carries its start and end and is its own range (`range`
+// returns the node, which has start and end), so a node costs no Range
+// object; the ranges of its parts (an operator, an id, the segments of a
+// path) are made when asked for, from offsets relative to the node's start.
+// So moving a node's start and end (as incremental analysis does, in place)
+// moves its parts too. Positions are writable for that reason only.
 
-  constructor(range: Range, parts: readonly string[], dottedRanges: readonly Range[] | undefined) {
-    this.range = range;
+// (Public fields are declared, and set in the constructors: class field
+// definitions cost several times as much per node on Node 20. The offsets
+// are private fields, so that nodes hold no data beyond the AST's.)
+
+/** A node with its own position. */
+class Positioned implements Range {
+  declare start: number;
+  declare end: number;
+
+  constructor(start: number, end: number) {
+    this.start = start;
+    this.end = end;
+  }
+
+  get range(): Range {
+    return this;
+  }
+}
+
+class LiteralNode extends Positioned implements Literal {
+  declare readonly kind: "literal";
+  declare readonly literal: LiteralValue;
+
+  constructor(start: number, end: number, literal: LiteralValue) {
+    super(start, end);
+    this.kind = "literal";
+    this.literal = literal;
+  }
+}
+
+class ErrorNode extends Positioned implements ErrorExpr {
+  declare readonly kind: "error";
+
+  constructor(start: number, end: number) {
+    super(start, end);
+    this.kind = "error";
+  }
+}
+
+/** A NameRef; its part ranges follow from the lengths of its parts (an atom has no spaces). */
+class NameNode extends Positioned implements NameRef {
+  declare readonly kind: "name";
+  declare readonly parts: readonly string[];
+
+  constructor(start: number, end: number, parts: readonly string[]) {
+    super(start, end);
+    this.kind = "name";
     this.parts = parts;
-    this.#dottedRanges = dottedRanges;
   }
 
   get partRanges(): readonly Range[] {
-    return this.#dottedRanges ?? [this.range];
+    const parts = this.parts;
+    const ranges = new Array<Range>(parts.length);
+    let offset = this.start;
+    for (let i = 0; i < parts.length; i++) {
+      const length = parts[i]!.length;
+      ranges[i] = { start: offset, end: offset + length };
+      offset += length + 1;
+    }
+    return ranges;
+  }
+}
+
+class CallNode extends Positioned implements Call {
+  declare readonly kind: "call";
+  declare readonly op: string;
+  /** where the operator starts, from the call's start */
+  readonly #opOffset: number;
+  declare readonly args: readonly Expr[];
+  declare readonly options: readonly CallOption[];
+
+  constructor(start: number, end: number, op: string, opOffset: number, args: readonly Expr[], options: readonly CallOption[]) {
+    super(start, end);
+    this.kind = "call";
+    this.op = op;
+    this.#opOffset = opOffset;
+    this.args = args;
+    this.options = options;
+  }
+
+  get opRange(): Range {
+    const start = this.start + this.#opOffset;
+    return { start, end: start + this.op.length };
+  }
+}
+
+class OptionNode extends Positioned implements CallOption {
+  declare readonly keyword: string;
+  declare readonly keywordRange: Range;
+  declare readonly values: readonly Expr[];
+
+  constructor(start: number, end: number, keyword: string, keywordRange: Range, values: readonly Expr[]) {
+    super(start, end);
+    this.keyword = keyword;
+    this.keywordRange = keywordRange;
+    this.values = values;
+  }
+}
+
+class QuantifierNode extends Positioned implements Quantifier {
+  declare readonly kind: "quantifier";
+  declare readonly quantifier: "forall" | "exists";
+  declare readonly variable: string;
+  declare readonly variableRange: Range;
+  declare readonly typeName: string;
+  declare readonly typeRange: Range;
+  declare readonly body: Expr;
+
+  constructor(
+    start: number,
+    end: number,
+    quantifier: "forall" | "exists",
+    variable: string,
+    variableRange: Range,
+    typeName: string,
+    typeRange: Range,
+    body: Expr,
+  ) {
+    super(start, end);
+    this.kind = "quantifier";
+    this.quantifier = quantifier;
+    this.variable = variable;
+    this.variableRange = variableRange;
+    this.typeName = typeName;
+    this.typeRange = typeRange;
+    this.body = body;
+  }
+}
+
+class ConstraintNode extends Positioned implements ConstraintForm {
+  declare readonly kind: "constraint";
+  declare readonly id: string;
+  /** where the id starts, from the form's start */
+  readonly #idOffset: number;
+  declare readonly type: ConstraintType;
+  declare readonly severity: Severity;
+  declare readonly action: ActionPattern | undefined;
+  declare readonly description: string | undefined;
+  declare readonly body: Expr;
+
+  constructor(
+    start: number,
+    end: number,
+    id: string,
+    idOffset: number,
+    type: ConstraintType,
+    severity: Severity,
+    action: ActionPattern | undefined,
+    description: string | undefined,
+    body: Expr,
+  ) {
+    super(start, end);
+    this.kind = "constraint";
+    this.id = id;
+    this.#idOffset = idOffset;
+    this.type = type;
+    this.severity = severity;
+    this.action = action;
+    this.description = description;
+    this.body = body;
+  }
+
+  get idRange(): Range {
+    const start = this.start + this.#idOffset;
+    return { start, end: start + this.id.length };
+  }
+}
+
+class ActionNode extends Positioned implements ActionPattern {
+  declare readonly name: string;
+  /** where the action's name starts, from the pattern's start */
+  readonly #nameOffset: number;
+  declare readonly args: readonly PatternArg[];
+
+  constructor(start: number, end: number, name: string, nameOffset: number, args: readonly PatternArg[]) {
+    super(start, end);
+    this.name = name;
+    this.#nameOffset = nameOffset;
+    this.args = args;
+  }
+
+  get nameRange(): Range {
+    const start = this.start + this.#nameOffset;
+    return { start, end: start + this.name.length };
+  }
+}
+
+class PatternArgNode extends Positioned implements PatternArg {
+  declare readonly name: string;
+
+  constructor(start: number, end: number, name: string) {
+    super(start, end);
+    this.name = name;
   }
 }
 
 // ---- shared immutable pieces -------------------------------------------------------
 // AST nodes are readonly, so equal literal values and name paths can be one
-// object: a large file then allocates little more than its nodes and ranges.
+// object: a large file then allocates little more than its nodes.
 
 const TRUE: LiteralValue = Object.freeze({ type: "bool", value: true });
 const FALSE: LiteralValue = Object.freeze({ type: "bool", value: false });

@@ -116,6 +116,15 @@ export class AtomToken implements IToken, SAtom {
     return this.image;
   }
 
+  /** SAtom's start and end: the range's numbers, without making the range */
+  get start(): number {
+    return this.startOffset;
+  }
+
+  get end(): number {
+    return this.endOffset + 1;
+  }
+
   /** SAtom's range: one object per atom, however often it is asked for */
   get range(): Range {
     return (this.madeRange ??= { start: this.startOffset, end: this.endOffset + 1 });

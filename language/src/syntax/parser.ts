@@ -27,14 +27,41 @@ function syntaxError(message: string, start: number, end: number): Diagnostic {
   return { severity: "error", message, range: { start, end }, code: "syntax" };
 }
 
-/** An SList that a ListPool can hand out again. */
-class PooledList implements SList {
-  readonly kind = "list";
-  constructor(
-    public items: SExpr[],
-    public range: Range,
-    public closed: boolean,
-  ) {}
+/**
+ * An SList (one that a ListPool can hand out again). Its range object is
+ * made on first use: the AST keeps only the numbers of most lists' ranges.
+ */
+class ParsedList implements SList {
+  // (declared and set in the constructor: class field definitions cost more per object)
+  declare readonly kind: "list";
+  declare items: SExpr[];
+  declare start: number;
+  declare end: number;
+  declare closed: boolean;
+  declare private madeRange: Range | undefined;
+
+  constructor(items: SExpr[], start: number, end: number, closed: boolean) {
+    this.kind = "list";
+    this.items = items;
+    this.start = start;
+    this.end = end;
+    this.closed = closed;
+    this.madeRange = undefined;
+  }
+
+  get range(): Range {
+    return (this.madeRange ??= { start: this.start, end: this.end });
+  }
+
+  /** Makes this (pooled) list another list. */
+  reuse(items: SExpr[], start: number, end: number, closed: boolean): this {
+    this.items = items;
+    this.start = start;
+    this.end = end;
+    this.closed = closed;
+    this.madeRange = undefined;
+    return this;
+  }
 }
 
 /** Lists longer than this get arrays of their own. */
@@ -43,11 +70,11 @@ const MAX_POOLED_ITEMS = 64;
 /**
  * List objects and item arrays reused from one parseTokens call to the next,
  * for callers done with a call's lists before making the next (parse, which
- * keeps only ranges and texts from them; ranges are never reused). Item
+ * keeps only positions and texts from them; range objects are never reused). Item
  * arrays are kept by length, so each list still gets an exact-size array.
  */
 export class ListPool {
-  private readonly lists: PooledList[] = [];
+  private readonly lists: ParsedList[] = [];
   private usedLists = 0;
   /** arrays[n]: arrays of length n; used[n]: how many of them are in use */
   private readonly arrays: SExpr[][][] = [];
@@ -59,16 +86,10 @@ export class ListPool {
   }
 
   /** A list of the items stack[from, to). */
-  list(stack: readonly SExpr[], from: number, to: number, range: Range, closed: boolean): SList {
+  list(stack: readonly SExpr[], from: number, to: number, start: number, end: number, closed: boolean): SList {
     const items = this.items(stack, from, to);
-    if (this.usedLists < this.lists.length) {
-      const l = this.lists[this.usedLists++]!;
-      l.items = items;
-      l.range = range;
-      l.closed = closed;
-      return l;
-    }
-    const l = new PooledList(items, range, closed);
+    if (this.usedLists < this.lists.length) return this.lists[this.usedLists++]!.reuse(items, start, end, closed);
+    const l = new ParsedList(items, start, end, closed);
     this.lists.push(l);
     this.usedLists++;
     return l;
@@ -163,15 +184,15 @@ class SExprParser extends EmbeddedActionsParser {
     const top = this.top;
     this.top = base;
     const start = open.startOffset;
-    let range: Range;
-    if (close !== undefined) range = { start, end: close.startOffset + 1 };
+    let end: number;
+    if (close !== undefined) end = close.startOffset + 1;
     else {
       this.diagnostics.push(syntaxError("unclosed '('", start, start + 1));
-      range = { start, end: top > base ? this.stack[top - 1]!.range.end : start + 1 };
+      end = top > base ? this.stack[top - 1]!.end : start + 1;
     }
     const closed = close !== undefined;
-    if (this.pool !== undefined) return this.pool.list(this.stack, base, top, range, closed);
-    return { kind: "list", items: this.stack.slice(base, top), range, closed };
+    if (this.pool !== undefined) return this.pool.list(this.stack, base, top, start, end, closed);
+    return new ParsedList(this.stack.slice(base, top), start, end, closed);
   });
 }
 

@@ -14,6 +14,9 @@ export interface SList {
   readonly items: readonly SExpr[];
   /** from `(` to `)`; for an unclosed list, to the end of its last item */
   readonly range: Range;
+  /** range.start and range.end, read without making the range object */
+  readonly start: number;
+  readonly end: number;
   /** false when the text ended before the list's `)` */
   readonly closed: boolean;
 }
@@ -24,6 +27,9 @@ export interface SAtom {
   /** the atom exactly as written, e.g. `"a\"b"`, `'open'`, `:type`, `200ms` */
   readonly text: string;
   readonly range: Range;
+  /** range.start and range.end, read without making the range object */
+  readonly start: number;
+  readonly end: number;
 }
 
 export function isSymbol(e: SExpr | undefined, name?: string): e is SAtom {
