@@ -398,19 +398,31 @@ describe("explanations: causal chain and repair hint", () => {
   });
 });
 
+type FastCheck = typeof import("fast-check").default;
+type Arb = import("fast-check").Arbitrary<string>;
+
+/** Random formulas over `leaf`: not, and, or, implies, and the forms `more` adds. */
+function connectives(fc: FastCheck, leaf: Arb, more: (tie: () => Arb) => Arb[]): Arb {
+  const { f } = fc.letrec<{ f: string }>((tie) => {
+    const sub = () => tie("f") as Arb;
+    return {
+      f: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        sub().map((a) => `(not ${a})`),
+        fc.tuple(fc.constantFrom("and", "or", "implies"), sub(), sub()).map(([op, a, b]) => `(${op} ${a} ${b})`),
+        ...more(sub),
+      ),
+    };
+  });
+  return f;
+}
+
 describe("fused connectives equal the closure tree", () => {
   it("on random formulas and random confidences (atoms off runs the fused code, atoms on the closures)", async () => {
     const fc = (await import("fast-check")).default;
     const leaf = fc.constantFrom("(dirty mug)", "(is_open fridge)", "(is_on stove_burner)", "(cooked egg)", "(sliced apple)", "true", "false");
-    const { f } = fc.letrec<{ f: string }>((tie) => ({
-      f: fc.oneof(
-        { depthSize: "small" },
-        leaf,
-        tie("f").map((a) => `(not ${a})`),
-        fc.tuple(fc.constantFrom("and", "or", "implies"), tie("f"), tie("f")).map(([op, a, b]) => `(${op} ${a} ${b})`),
-        fc.tuple(tie("f"), tie("f"), tie("f")).map(([a, b, c]) => `(and ${a} ${b} ${c})`),
-      ),
-    }));
+    const f = connectives(fc, leaf, (tie) => [fc.tuple(tie(), tie(), tie()).map(([a, b, c]) => `(and ${a} ${b} ${c})`)]);
     const state = fc.record({ d: fc.option(fc.boolean()), o: fc.option(fc.boolean()), n: fc.option(fc.boolean()), c: fc.double({ min: 0, max: 1, noNaN: true }), e: fc.double({ min: 0, max: 1, noNaN: true }) });
     fc.assert(
       fc.property(fc.array(f, { minLength: 1, maxLength: 5 }), fc.array(state, { minLength: 1, maxLength: 4 }), (formulas, states) => {
@@ -445,16 +457,10 @@ describe("batched invariants and specialised atoms equal the closure tree", () =
       fc.tuple(pair, fc.constantFrom("0.5", "1")).map(([[a, b], d]) => `(> ${d} (distance ${a} ${b}))`),
       fc.constantFrom("(dirty mug)", "(eq fridge.isOpen true)", "(neq kettle.isDirty false)", "(is_open fridge)"),
     );
-    const { f } = fc.letrec<{ f: string }>((tie) => ({
-      f: fc.oneof(
-        { depthSize: "small" },
-        leaf,
-        tie("f").map((a) => `(not ${a})`),
-        fc.tuple(fc.constantFrom("and", "or", "implies"), tie("f"), tie("f")).map(([op, a, b]) => `(${op} ${a} ${b})`),
-        tie("f").map((a) => `(once :within 2 ${a})`),
-        fc.tuple(tie("f"), tie("f")).map(([a, b]) => `(since ${a} ${b})`),
-      ),
-    }));
+    const f = connectives(fc, leaf, (tie) => [
+      tie().map((a) => `(once :within 2 ${a})`),
+      fc.tuple(tie(), tie()).map(([a, b]) => `(since ${a} ${b})`),
+    ]);
     const coord = fc.double({ min: 0, max: 2, noNaN: true });
     // mostly there, sometimes not
     const mostly = fc.constantFrom(true, true, true, false);
