@@ -65,6 +65,15 @@ export const EXPECT = {
 export const SIGNAL_HINT =
   "fields of a frame other than t, time, action, objects, relations, signals and robot are signals";
 
+/**
+ * Top-level keys that are not plain signals: frame fields, the header's
+ * marker, and "__proto__" (which a plain object cannot hold as its own key).
+ * The signal-only fast paths leave lines with them to the general path.
+ */
+export function isReservedTopLevelKey(key: string): boolean {
+  return FRAME_FIELDS.has(key) || key === "craft_trace" || key === "__proto__";
+}
+
 /** The fields of a frame line that are not signals. */
 export const FRAME_FIELDS: ReadonlySet<string> = new Set([
   "t",
@@ -420,7 +429,7 @@ function signalOnlyFrame(raw: Record<string, unknown>, ctx: LineContext): Frame 
     } else if (key === "time") {
       if (typeof value !== "number" || !Number.isFinite(value)) return undefined;
       time = value;
-    } else if (FRAME_FIELDS.has(key) || key === "craft_trace" || key === "__proto__") {
+    } else if (isReservedTopLevelKey(key)) {
       return undefined;
     } else if (isSignalValue(value)) {
       signals[key] = value;

@@ -12,7 +12,7 @@
 // what is wrong. Lines it does accept give the same Frame as that path.
 
 import type { Frame, SignalValue } from "@craft/language";
-import { FRAME_FIELDS, signalFrame, type LineContext } from "./frame-schema.js";
+import { isReservedTopLevelKey, signalFrame, type LineContext } from "./frame-schema.js";
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -139,7 +139,7 @@ export class SignalLineScanner {
   private kindOf(key: string): KeyKind {
     if (key === "t") return KeyKind.StepNumber;
     if (key === "time") return KeyKind.Time;
-    if (FRAME_FIELDS.has(key) || key === "craft_trace" || key === "__proto__" || this.deferred.has(key)) {
+    if (isReservedTopLevelKey(key) || this.deferred.has(key)) {
       return KeyKind.Other;
     }
     return KeyKind.Signal;
