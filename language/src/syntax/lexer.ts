@@ -5,21 +5,9 @@
 
 import type { IToken, TokenType } from "chevrotain";
 import type { Diagnostic } from "../check/diagnostics.js";
-import { Interner } from "./intern.js";
 import type { SAtom } from "./sexpr.js";
 import type { Range } from "./source.js";
-import {
-  atomKindOf,
-  type AtomKind,
-  DurationToken,
-  KeywordToken,
-  LParen,
-  NumberToken,
-  QuotedToken,
-  RParen,
-  StringToken,
-  SymbolToken,
-} from "./tokens.js";
+import { Atom, type AtomKind, LParen, RParen } from "./tokens.js";
 
 /** A `;` comment, without its line break. */
 export interface Comment {
@@ -94,21 +82,28 @@ const STRING_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\",
  * (Fields are writable only so that a TokenPool can reuse the object.)
  */
 export class AtomToken implements IToken, SAtom {
-  readonly kind = "atom";
-  /** the atom kind (SAtom's view of tokenType) */
-  token: AtomKind;
+  // (declared and set in the constructor: class field definitions cost more per object)
+  declare readonly kind: "atom";
+  /** what kind of atom this is (to the parser, every atom is an `Atom`) */
+  declare token: AtomKind;
+  declare image: string;
+  declare startOffset: number;
+  /** inclusive, as Chevrotain expects */
+  declare endOffset: number;
+  declare readonly tokenTypeIdx: number;
+  declare readonly tokenType: TokenType;
   /** made on first use: the AST keeps only some atoms' ranges (not those of keywords, form names, …) */
-  private madeRange: Range | undefined = undefined;
+  declare private madeRange: Range | undefined;
 
-  constructor(
-    public image: string,
-    public startOffset: number,
-    /** inclusive, as Chevrotain expects */
-    public endOffset: number,
-    public tokenTypeIdx: number,
-    public tokenType: TokenType,
-  ) {
-    this.token = atomKindOf(tokenTypeIdx);
+  constructor(token: AtomKind, image: string, start: number, end: number) {
+    this.kind = "atom";
+    this.token = token;
+    this.image = image;
+    this.startOffset = start;
+    this.endOffset = end - 1;
+    this.tokenTypeIdx = ATOM_INDEX;
+    this.tokenType = Atom;
+    this.madeRange = undefined;
   }
 
   /** the atom as written (SAtom's view of image) */
@@ -131,17 +126,17 @@ export class AtomToken implements IToken, SAtom {
   }
 
   /** Makes this (pooled) token another atom. */
-  reuse(tokenType: TokenType, image: string, start: number, end: number): this {
+  reuse(token: AtomKind, image: string, start: number, end: number): this {
+    this.token = token;
     this.image = image;
     this.startOffset = start;
     this.endOffset = end - 1;
-    this.tokenTypeIdx = tokenType.tokenTypeIdx!;
-    this.tokenType = tokenType;
-    this.token = atomKindOf(this.tokenTypeIdx);
     this.madeRange = undefined;
     return this;
   }
 }
+
+const ATOM_INDEX = Atom.tokenTypeIdx!;
 
 function paren(tokenType: TokenType, image: string, start: number): IToken {
   // Only what Chevrotain's parser reads: no lines or columns (LineIndex has
@@ -169,9 +164,9 @@ class TokenPool {
     this.usedR = 0;
   }
 
-  atom(tokenType: TokenType, image: string, start: number, end: number): AtomToken {
-    if (this.usedAtoms < this.atoms.length) return this.atoms[this.usedAtoms++]!.reuse(tokenType, image, start, end);
-    const t = new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType);
+  atom(token: AtomKind, image: string, start: number, end: number): AtomToken {
+    if (this.usedAtoms < this.atoms.length) return this.atoms[this.usedAtoms++]!.reuse(token, image, start, end);
+    const t = new AtomToken(token, image, start, end);
     this.atoms.push(t);
     this.usedAtoms++;
     return t;
@@ -200,9 +195,9 @@ function moveTo(t: IToken, start: number): IToken {
   return t;
 }
 
-function atom(pool: TokenPool | undefined, tokenType: TokenType, image: string, start: number, end: number): AtomToken {
-  if (pool !== undefined) return pool.atom(tokenType, image, start, end);
-  return new AtomToken(image, start, end - 1, tokenType.tokenTypeIdx!, tokenType);
+function atom(pool: TokenPool | undefined, token: AtomKind, image: string, start: number, end: number): AtomToken {
+  if (pool !== undefined) return pool.atom(token, image, start, end);
+  return new AtomToken(token, image, start, end);
 }
 
 function syntaxError(message: string, start: number, end: number): Diagnostic {
@@ -210,9 +205,6 @@ function syntaxError(message: string, start: number, end: number): Diagnostic {
 }
 
 // ---- scanner -----------------------------------------------------------------------
-
-/** Texts shorter than this are not interned (see Scanner.interner). */
-const MIN_INTERNED_TEXT = 1024;
 
 /**
  * Tokenizes text one top-level item at a time (a whole list, a lone atom, or
@@ -227,8 +219,6 @@ export class Scanner {
   maxDepth = 0;
   private pos = 0;
   private readonly pool: TokenPool | undefined;
-  /** none for short texts (a single expression, say): a table costs more than it saves there */
-  private readonly interner: Interner | undefined;
 
   /**
    * With `reuseTokens`, the token objects of one item (parens and atoms, so
@@ -241,7 +231,6 @@ export class Scanner {
     reuseTokens = false,
   ) {
     if (reuseTokens) this.pool = new TokenPool();
-    if (text.length >= MIN_INTERNED_TEXT) this.interner = new Interner(text);
   }
 
   /** Appends the next top-level item's tokens to `out`; false when only white space and comments were left. */
@@ -299,18 +288,18 @@ export class Scanner {
         continue;
       }
       if (cls <= SPECIAL) {
-        // a word: a run of symbol characters, hashed on the way for interning
-        let hash = c;
+        // a word: a run of symbol characters
         let j = i + 1;
         while (j < n) {
           const d = text.charCodeAt(j);
           if (d < 128 ? asciiClass[d]! > SPECIAL : isWideSpace(d)) break;
-          hash = (Math.imul(hash, 31) + d) | 0;
           j++;
         }
-        const image = this.interner !== undefined ? this.interner.intern(i, j, hash) : text.slice(i, j);
+        // (no interning: a table of spellings cost more, downstream in garbage
+        // collection, than the short strings it saves)
+        const image = text.slice(i, j);
         buf[count++] =
-          cls === PLAIN ? atom(pool, SymbolToken, image, i, j) : lexWord(text, i, j, image, this.diagnostics, pool);
+          cls === PLAIN ? atom(pool, "symbol", image, i, j) : lexWord(text, i, j, image, this.diagnostics, pool);
         i = j;
         if (depth === 0) break;
         continue;
@@ -378,7 +367,7 @@ function lexString(text: string, start: number, diagnostics: Diagnostic[], pool:
   while (j < n) {
     const d = text.charCodeAt(j);
     if (d === CH_QUOTE) {
-      return atom(pool, StringToken, text.slice(start, j + 1), start, j + 1);
+      return atom(pool, "string", text.slice(start, j + 1), start, j + 1);
     }
     if (d === CH_LF || d === CH_CR) break;
     if (d === CH_BACKSLASH) {
@@ -405,7 +394,7 @@ function lexString(text: string, start: number, diagnostics: Diagnostic[], pool:
     j++;
   }
   diagnostics.push(syntaxError("unterminated string", start, j));
-  return atom(pool, StringToken, text.slice(start, j), start, j);
+  return atom(pool, "string", text.slice(start, j), start, j);
 }
 
 /** Classifies a run of symbol characters [start, end) that starts with a SPECIAL one; `image` is its text. */
@@ -421,7 +410,7 @@ function lexWord(
 
   if (c === CH_COLON) {
     if (end - start === 1) diagnostics.push(syntaxError("expected a keyword name after ':'", start, end));
-    return atom(pool, KeywordToken, image, start, end);
+    return atom(pool, "keyword", image, start, end);
   }
 
   if (c === CH_APOS) {
@@ -431,7 +420,7 @@ function lexWord(
     if (inner.length === 0 || inner.includes("'")) {
       diagnostics.push(syntaxError(`malformed quoted symbol ${image}; write 'name`, start, end));
     }
-    return atom(pool, QuotedToken, image, start, end);
+    return atom(pool, "quoted", image, start, end);
   }
 
   // numbers: [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?
@@ -451,7 +440,7 @@ function lexWord(
       i = j;
     }
   }
-  if (digits === 0) return atom(pool, SymbolToken, image, start, end);
+  if (digits === 0) return atom(pool, "symbol", image, start, end);
 
   if (i < end && (text.charCodeAt(i) | 32) === 101 /* e or E */) {
     let j = i + 1;
@@ -460,19 +449,19 @@ function lexWord(
     while (j < end && isDigit(text.charCodeAt(j))) j++;
     if (j > expStart) i = j;
   }
-  if (i === end) return atom(pool, NumberToken, image, start, end);
+  if (i === end) return atom(pool, "number", image, start, end);
 
   const rest = end - i;
   if (
     (rest === 1 && text.charCodeAt(i) === 115) /* s */ ||
     (rest === 2 && text.charCodeAt(i) === 109 && text.charCodeAt(i + 1) === 115) /* ms */
   ) {
-    return atom(pool, DurationToken, image, start, end);
+    return atom(pool, "duration", image, start, end);
   }
 
   diagnostics.push(syntaxError(`malformed number '${image}' (durations end in s or ms, e.g. 5s, 200ms)`, start, end));
   // still a number token: the expression builder turns it into an error node
-  return atom(pool, NumberToken, image, start, end);
+  return atom(pool, "number", image, start, end);
 }
 
 /** The value of a string token's image: quotes removed, escapes decoded. */
