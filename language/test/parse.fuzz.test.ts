@@ -119,7 +119,8 @@ const programs = fc.tuple(fc.array(forms, { maxLength: 5 }), fc.integer()).map((
 
 /** The AST without ranges (a parsed node's start and end are its range), for comparing programs laid out differently. */
 function withoutRanges(value: unknown): unknown {
-  const positional = (key: string) => key === "range" || key === "partRanges" || key.endsWith("Range") || key === "start" || key === "end";
+  const positional = (key: string) =>
+    key === "range" || key === "partRanges" || key.endsWith("Range") || key.endsWith("Offset") || key === "start" || key === "end";
   return JSON.parse(JSON.stringify(value, (key, v) => (positional(key) ? undefined : v)));
 }
 

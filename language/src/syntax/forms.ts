@@ -558,8 +558,8 @@ export class FormBuilder {
 // moves its parts too. Positions are writable for that reason only.
 
 // (Public fields are declared, and set in the constructors: class field
-// definitions cost several times as much per node on Node 20. The offsets
-// are private fields, so that nodes hold no data beyond the AST's.)
+// definitions cost several times as much per node on Node 20; so do
+// JavaScript's #private fields, which is why the offsets are TypeScript-private.)
 
 /** A node with its own position. */
 class Positioned implements Range {
@@ -624,7 +624,7 @@ class CallNode extends Positioned implements Call {
   declare readonly kind: "call";
   declare readonly op: string;
   /** where the operator starts, from the call's start */
-  readonly #opOffset: number;
+  declare private readonly opOffset: number;
   declare readonly args: readonly Expr[];
   declare readonly options: readonly CallOption[];
 
@@ -632,13 +632,13 @@ class CallNode extends Positioned implements Call {
     super(start, end);
     this.kind = "call";
     this.op = op;
-    this.#opOffset = opOffset;
+    this.opOffset = opOffset;
     this.args = args;
     this.options = options;
   }
 
   get opRange(): Range {
-    const start = this.start + this.#opOffset;
+    const start = this.start + this.opOffset;
     return { start, end: start + this.op.length };
   }
 }
@@ -690,7 +690,7 @@ class ConstraintNode extends Positioned implements ConstraintForm {
   declare readonly kind: "constraint";
   declare readonly id: string;
   /** where the id starts, from the form's start */
-  readonly #idOffset: number;
+  declare private readonly idOffset: number;
   declare readonly type: ConstraintType;
   declare readonly severity: Severity;
   declare readonly action: ActionPattern | undefined;
@@ -711,7 +711,7 @@ class ConstraintNode extends Positioned implements ConstraintForm {
     super(start, end);
     this.kind = "constraint";
     this.id = id;
-    this.#idOffset = idOffset;
+    this.idOffset = idOffset;
     this.type = type;
     this.severity = severity;
     this.action = action;
@@ -720,7 +720,7 @@ class ConstraintNode extends Positioned implements ConstraintForm {
   }
 
   get idRange(): Range {
-    const start = this.start + this.#idOffset;
+    const start = this.start + this.idOffset;
     return { start, end: start + this.id.length };
   }
 }
@@ -728,18 +728,18 @@ class ConstraintNode extends Positioned implements ConstraintForm {
 class ActionNode extends Positioned implements ActionPattern {
   declare readonly name: string;
   /** where the action's name starts, from the pattern's start */
-  readonly #nameOffset: number;
+  declare private readonly nameOffset: number;
   declare readonly args: readonly PatternArg[];
 
   constructor(start: number, end: number, name: string, nameOffset: number, args: readonly PatternArg[]) {
     super(start, end);
     this.name = name;
-    this.#nameOffset = nameOffset;
+    this.nameOffset = nameOffset;
     this.args = args;
   }
 
   get nameRange(): Range {
-    const start = this.start + this.#nameOffset;
+    const start = this.start + this.nameOffset;
     return { start, end: start + this.name.length };
   }
 }
