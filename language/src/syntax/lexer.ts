@@ -295,8 +295,8 @@ export class Scanner {
           if (d < 128 ? asciiClass[d]! > SPECIAL : isWideSpace(d)) break;
           j++;
         }
-        // (no interning: a table of spellings cost more, downstream in garbage
-        // collection, than the short strings it saves)
+        // (a fresh string per atom: sharing one string per spelling, through a
+        // table, made parse + check of a large file measurably slower)
         const image = text.slice(i, j);
         buf[count++] =
           cls === PLAIN ? atom(pool, "symbol", image, i, j) : lexWord(text, i, j, image, this.diagnostics, pool);
