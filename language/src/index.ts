@@ -8,6 +8,7 @@ export { walkExpr, visitCalls } from "./syntax/walk.js";
 export { format } from "./format/formatter.js";
 
 export { check, snakeCase, type CheckOptions, type CheckedProgram, type NameInfo, type NameBinding, type Reference } from "./check/checker.js";
+export { parseAndCheck, type ParsedAndChecked } from "./check/parse-and-check.js";
 export type { Diagnostic, DiagnosticSeverity } from "./check/diagnostics.js";
 export { hasErrors } from "./check/diagnostics.js";
 export { ai2thorSchema, ai2thorCapabilities } from "./check/ai2thor-schema.js";

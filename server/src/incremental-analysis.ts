@@ -27,6 +27,7 @@ import {
   check,
   walkExpr,
   parse,
+  parseAndCheck,
   type CheckedProgram,
   type CheckOptions,
   type Diagnostic,
@@ -92,12 +93,13 @@ export class IncrementalAnalysis {
   constructor(text: string, options: CheckOptions = {}) {
     this.options = options;
     this.text = text;
-    const parsed = parse(text);
+    // the first analysis parses and checks in one pass
+    const { parsed, checked } = parseAndCheck(text, options);
     this.forms = parsed.program.forms.slice();
     this.syntax = parsed.diagnostics.map((d) => ownDiagnostic(d));
     this.comments = parsed.comments.map((c) => ownComment(c));
     this.findings = [];
-    this.checkAll();
+    this.checkAll(checked);
     this.lastEdit = { reparsedForms: this.forms.length, recheckedConstraints: -1, fullCheck: true };
   }
 
@@ -192,9 +194,8 @@ export class IncrementalAnalysis {
 
   // ---- checking --------------------------------------------------------------
 
-  private checkAll(): void {
-    const program: Program = { text: this.text, forms: this.forms };
-    const checked = check(program, this.options);
+  /** Takes a check of the whole program (`checked`, when the caller has one of the current forms). */
+  private checkAll(checked: CheckedProgram = check({ text: this.text, forms: this.forms }, this.options)): void {
     this.env = checked;
     this.types = checked.types instanceof Map ? (checked.types as Map<Expr, Type>) : new Map(checked.types);
     this.names = checked.names instanceof Map ? (checked.names as Map<NameRef, NameInfo>) : new Map(checked.names);

@@ -142,8 +142,12 @@ function partRange(n: NameRef, i: number): Range {
   return n.parts.length === 1 ? n.range : (n.partRanges[i] ?? n.range);
 }
 
-class Checker {
-  readonly diagnostics: Diagnostic[] = [];
+/**
+ * Checks a program's forms. `run` takes a whole program; parse-and-check.ts
+ * feeds it form by form instead, as the parser builds them: `declare` each
+ * form, `seal` once the declarations are complete, then `checkConstraint`.
+ */
+export class Checker {
   readonly types = new RecordedMap<Expr, Type>();
   readonly names = new RecordedMap<NameRef, NameInfo>();
   readonly references: Reference[] = [];
@@ -153,11 +157,20 @@ class Checker {
   readonly models: ModelForm[] = [];
   task: TaskForm | undefined;
   schema: Schema;
+  /** whether the declarations are settled (seal): constraints can be checked from then on */
+  sealed = false;
+  /** the declarations' own findings (duplicates), in file order: they come first */
+  private readonly declarationFindings: Diagnostic[] = [];
+  /** everything else, in the order it was checked */
+  private readonly findings: Diagnostic[] = [];
+  /** where report() writes */
+  private sink: Diagnostic[] = this.findings;
+  private readonly typeForms: TypeForm[] = [];
+  private readonly constraintIds = new Set<string>();
   private readonly defineResults = new Map<string, Type>();
   private nameCandidates: string[] | undefined;
 
   constructor(
-    readonly program: Program,
     baseSchema: Schema,
     readonly registry: PredicateRegistry,
     readonly vocabulary: TraceVocabulary | undefined,
@@ -165,55 +178,70 @@ class Checker {
     this.schema = baseSchema;
   }
 
-  report(severity: DiagnosticSeverity, code: string, range: Range, message: string, suggestion?: string): void {
-    const own = ownRange(range);
-    this.diagnostics.push(suggestion === undefined ? { severity, code, range: own, message } : { severity, code, range: own, message, suggestion });
+  /** Every finding: the declarations' first, then the rest, each in the order found. */
+  get diagnostics(): Diagnostic[] {
+    return this.declarationFindings.length === 0 ? this.findings : [...this.declarationFindings, ...this.findings];
   }
 
-  run(): void {
-    this.declare(this.program.forms);
-    this.checkRecursion();
-    for (const d of this.defines.values()) this.checkDefine(d);
+  report(severity: DiagnosticSeverity, code: string, range: Range, message: string, suggestion?: string): void {
+    const own = ownRange(range);
+    this.sink.push(suggestion === undefined ? { severity, code, range: own, message } : { severity, code, range: own, message, suggestion });
+  }
+
+  /** Checks a whole program: every declaration, then the define bodies, then the constraints. */
+  run(forms: readonly Form[]): void {
+    for (const form of forms) this.declare(form);
+    this.seal();
     for (const c of this.constraints) this.checkConstraint(c);
   }
 
   // ---- declarations ------------------------------------------------------
 
-  private declare(forms: readonly Form[]): void {
-    const typeForms: TypeForm[] = [];
-    const constraintIds = new Set<string>();
-    for (const form of forms) {
-      switch (form.kind) {
-        case "task":
-          if (this.task) this.report("error", "duplicate", form.nameRange, `a file has one task; ${this.task.name} is already declared`);
-          else this.task = form;
-          break;
-        case "object":
-          if (this.objects.has(form.name)) this.report("error", "duplicate", form.nameRange, `object ${form.name} is already bound`);
-          else this.objects.set(form.name, form);
-          break;
-        case "define":
-          if (this.defines.has(form.name)) this.report("error", "duplicate", form.nameRange, `${form.name} is already defined`);
-          else if (builtins.has(form.name) || this.registry.get(form.name))
-            this.report("error", "duplicate", form.nameRange, `${form.name} is a built-in predicate and cannot be redefined`);
-          else this.defines.set(form.name, form);
-          break;
-        case "constraint": {
-          if (constraintIds.has(form.id)) this.report("error", "duplicate", form.idRange, `constraint ${form.id} is already declared`);
-          else constraintIds.add(form.id);
-          this.constraints.push(form);
-          break;
-        }
-        case "type":
-          typeForms.push(form);
-          break;
-        case "model":
-          this.models.push(form);
-          break;
+  /** Takes one form's declaration: what later forms may refer to, and duplicates. */
+  declare(form: Form): void {
+    this.sink = this.declarationFindings;
+    switch (form.kind) {
+      case "task":
+        if (this.task) this.report("error", "duplicate", form.nameRange, `a file has one task; ${this.task.name} is already declared`);
+        else this.task = form;
+        break;
+      case "object":
+        if (this.objects.has(form.name)) this.report("error", "duplicate", form.nameRange, `object ${form.name} is already bound`);
+        else this.objects.set(form.name, form);
+        break;
+      case "define":
+        if (this.defines.has(form.name)) this.report("error", "duplicate", form.nameRange, `${form.name} is already defined`);
+        else if (builtins.has(form.name) || this.registry.get(form.name))
+          this.report("error", "duplicate", form.nameRange, `${form.name} is a built-in predicate and cannot be redefined`);
+        else this.defines.set(form.name, form);
+        break;
+      case "constraint": {
+        if (this.constraintIds.has(form.id)) this.report("error", "duplicate", form.idRange, `constraint ${form.id} is already declared`);
+        else this.constraintIds.add(form.id);
+        this.constraints.push(form);
+        break;
       }
+      case "type":
+        this.typeForms.push(form);
+        break;
+      case "model":
+        this.models.push(form);
+        break;
     }
-    this.schema = extendSchema(this.schema, typeForms.map((t) => this.typeInfo(t)));
+    this.sink = this.findings;
+  }
+
+  /**
+   * Settles what the declarations say: declared types join the schema, object
+   * bindings and recursion are checked, and so are the define bodies. Call
+   * once, after the last object, define and type form.
+   */
+  seal(): void {
+    this.sealed = true;
+    this.schema = extendSchema(this.schema, this.typeForms.map((t) => this.typeInfo(t)));
     for (const o of this.objects.values()) this.checkObjectForm(o);
+    this.checkRecursion();
+    for (const d of this.defines.values()) this.checkDefine(d);
   }
 
   private typeInfo(form: TypeForm): ObjectTypeInfo {
@@ -309,7 +337,7 @@ class Checker {
     this.defineResults.set(d.name, result);
   }
 
-  private checkConstraint(c: ConstraintForm): void {
+  checkConstraint(c: ConstraintForm): void {
     let scope = topScope;
     if (c.action) {
       if (c.type !== "pre" && c.type !== "post" && c.type !== "causal") {
@@ -397,9 +425,9 @@ class Checker {
       this.names.record(n, known);
       return known.type;
     }
-    const reported = this.diagnostics.length;
+    const reported = this.sink.length;
     const info = this.resolveName(n, scope);
-    if (this.diagnostics.length === reported) cache.set(parts, info);
+    if (this.sink.length === reported) cache.set(parts, info);
     return info.type;
   }
 
@@ -463,10 +491,10 @@ class Checker {
   private globalBaseType(name: string, range: Range, scope: Scope): Type {
     const cached = this.resolvedGlobals.get(name);
     if (cached !== undefined) return cached;
-    const reported = this.diagnostics.length;
+    const reported = this.sink.length;
     const t = this.resolveGlobal(name, range, scope);
     // ambiguity depends on the constraint's action pattern: cache only what no scope can change
-    if (this.diagnostics.length === reported && !settles(scope, name)) this.resolvedGlobals.set(name, t);
+    if (this.sink.length === reported && !settles(scope, name)) this.resolvedGlobals.set(name, t);
     return t;
   }
 
@@ -733,8 +761,17 @@ export function snakeCase(typeName: string): string {
 
 /** Checks a parsed program against a schema (and optionally a trace's names). */
 export function check(program: Program, options: CheckOptions = {}): CheckedProgram {
-  const checker = new Checker(program, options.schema ?? ai2thorSchema, options.registry ?? emptyRegistry, options.vocabulary);
-  checker.run();
+  const checker = newChecker(options);
+  checker.run(program.forms);
+  return checkedProgram(program, checker);
+}
+
+export function newChecker(options: CheckOptions): Checker {
+  return new Checker(options.schema ?? ai2thorSchema, options.registry ?? emptyRegistry, options.vocabulary);
+}
+
+/** What a checker found about a program, once it has checked all of it. */
+export function checkedProgram(program: Program, checker: Checker): CheckedProgram {
   return {
     program,
     diagnostics: checker.diagnostics,

@@ -39,8 +39,11 @@ export function parseSExpressions(text: string): SExprResult {
   return { sexprs, diagnostics: merge(scanner.diagnostics, diagnostics), comments: scanner.comments };
 }
 
-/** Parses a .craft file. Always returns a Program, with error nodes where the text is broken. */
-export function parse(text: string): ParseResult {
+/**
+ * Parses a .craft file. Always returns a Program, with error nodes where the
+ * text is broken. `onForm` sees each form as soon as it is built, in order.
+ */
+export function parse(text: string, onForm?: (form: Form) => void): ParseResult {
   // A few top-level items at a time, from text to AST: tokens and
   // S-expressions die young (their objects are even reused for the next
   // batch: the AST keeps only their ranges and texts), so the garbage
@@ -55,7 +58,9 @@ export function parse(text: string): ParseResult {
     parseTokens(tokens, text.length, diagnostics, items, scanner.maxDepth, lists);
     for (let i = 0; i < items.length; i++) {
       const form = builder.form(items[i]!);
-      if (form !== undefined) forms.push(form);
+      if (form === undefined) continue;
+      forms.push(form);
+      onForm?.(form);
     }
     items.length = 0;
   }
