@@ -622,11 +622,11 @@ export class Checker {
     if (define) {
       this.references.push({ name: c.op, kind: "define", range: c.opRange, declaration: define.nameRange });
       this.checkOptions(c, noOptionSpecs);
-      if (c.args.length !== define.params.length) {
-        this.report("error", "arity", c.opRange, `${c.op} takes ${define.params.length} argument${define.params.length === 1 ? "" : "s"}, got ${c.args.length}`);
+      if (c.argCount !== define.params.length) {
+        this.report("error", "arity", c.opRange, `${c.op} takes ${define.params.length} argument${define.params.length === 1 ? "" : "s"}, got ${c.argCount}`);
       }
-      for (let i = 0; i < c.args.length; i++) {
-        const a = c.args[i]!;
+      for (let i = 0; i < c.argCount; i++) {
+        const a = c.arg(i);
         const t = this.expr(a, scope);
         const p = define.params[i];
         if (p?.typeName !== undefined) {
@@ -639,7 +639,7 @@ export class Checker {
     }
     const sig = operator.sig;
     if (!sig) {
-      for (const a of c.args) this.expr(a, scope);
+      for (let i = 0; i < c.argCount; i++) this.expr(c.arg(i), scope);
       const known = [...builtins.keys(), ...this.defines.keys(), ...this.registry.names()];
       const suggestion = didYouMean(c.op, known);
       this.report("error", "unknown-predicate", c.opRange, `unknown predicate ${c.op}${suggestion ? `; did you mean ${suggestion}?` : ""}`, suggestion);
@@ -647,9 +647,9 @@ export class Checker {
     }
     this.checkOptions(c, operator.options);
     const { min, max } = operator;
-    if (c.args.length < min || c.args.length > max) {
+    if (c.argCount < min || c.argCount > max) {
       const expected = max === Infinity ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
-      this.report("error", "arity", c.opRange, `${c.op} takes ${expected} argument${expected === "1" ? "" : "s"}, got ${c.args.length}`);
+      this.report("error", "arity", c.opRange, `${c.op} takes ${expected} argument${expected === "1" ? "" : "s"}, got ${c.argCount}`);
     }
     const argScope: Scope =
       operator.temporal && scope.quantified?.size
@@ -658,15 +658,15 @@ export class Checker {
     // the first two argument types are all the checks below read
     let first: Type | undefined;
     let second: Type | undefined;
-    for (let i = 0; i < c.args.length; i++) {
-      const a = c.args[i]!;
+    for (let i = 0; i < c.argCount; i++) {
+      const a = c.arg(i);
       const t = this.expr(a, argScope);
       const p = i < sig.params.length ? sig.params[i] : sig.rest;
       if (p && !isAssignable(t, p.type)) this.expectType(t, p.type, a.range, `argument ${p.name} of ${c.op}`);
       if (i === 0) first = t;
       else if (i === 1) second = t;
     }
-    if (operator.comparison && c.args.length === 2) this.checkComparison(c, first!, second!);
+    if (operator.comparison && c.argCount === 2) this.checkComparison(c, first!, second!);
     if (operator.state) this.checkStatePredicate(c, operator, first);
     return sig.result;
   }
@@ -705,7 +705,8 @@ export class Checker {
       this.report("error", "type", c.range, `cannot compare ${typeToString(a)} with ${typeToString(b)}`);
       return;
     }
-    const [x, y] = c.args as [Expr, Expr];
+    const x = c.arg(0);
+    const y = c.arg(1);
     this.checkEnumLiteral(a, y);
     this.checkEnumLiteral(b, x);
   }
@@ -733,9 +734,9 @@ export class Checker {
       }
       if (lacks) this.report("warning", "never-set", c.range, `${t.objectType} objects have no ${field}: (${c.op} …) will be unknown`);
     }
-    if (c.op === "filled" && c.args.length === 2 && t?.kind === "Obj") {
+    if (c.op === "filled" && c.argCount === 2 && t?.kind === "Obj") {
       const liquid = attributeType(this.schema, t.objectType, "fillLiquid");
-      if (liquid) this.checkEnumLiteral(liquid, c.args[1]!);
+      if (liquid) this.checkEnumLiteral(liquid, c.arg(1));
     }
   }
 

@@ -52,6 +52,9 @@ export interface Call extends Node {
   readonly op: string;
   readonly opRange: Range;
   readonly args: readonly Expr[];
+  /** args.length, and args[i], without making the parsed node's args array (see CallNode in forms.ts) */
+  readonly argCount: number;
+  arg(i: number): Expr;
   readonly options: readonly CallOption[];
 }
 

@@ -403,28 +403,23 @@ export class FormBuilder {
     let keywords = 0;
     for (let i = 1; i < items.length; i++) if (isKeyword(items[i])) keywords++;
     if (keywords === 0) {
-      // the common case, with exact-size arrays (they live as long as the AST)
-      let args: readonly Expr[];
+      // the common case: one or two arguments, held by the node itself (see CallNode)
+      const opOffset = head.start - list.start;
       switch (items.length) {
         case 1:
-          args = NO_ARGS;
-          break;
+          return new CallNode(list.start, list.end, op, opOffset, 0, undefined, undefined, NO_ARGS, NO_OPTIONS);
         case 2:
-          args = [this.expr(items[1]!)];
-          break;
-        case 3:
-          args = [this.expr(items[1]!), this.expr(items[2]!)];
-          break;
-        case 4:
-          args = [this.expr(items[1]!), this.expr(items[2]!), this.expr(items[3]!)];
-          break;
+          return new CallNode(list.start, list.end, op, opOffset, 1, this.expr(items[1]!), undefined, undefined, NO_OPTIONS);
+        case 3: {
+          const first = this.expr(items[1]!);
+          return new CallNode(list.start, list.end, op, opOffset, 2, first, this.expr(items[2]!), undefined, NO_OPTIONS);
+        }
         default: {
-          const many = new Array<Expr>(items.length - 1);
-          for (let i = 1; i < items.length; i++) many[i - 1] = this.expr(items[i]!);
-          args = many;
+          const args = new Array<Expr>(items.length - 1);
+          for (let i = 1; i < items.length; i++) args[i - 1] = this.expr(items[i]!);
+          return new CallNode(list.start, list.end, op, opOffset, args.length, args[0], args[1], args, NO_OPTIONS);
         }
       }
-      return new CallNode(list.start, list.end, op, head.start - list.start, args, NO_OPTIONS);
     }
     const args: Expr[] = [];
     const options: CallOption[] = [];
@@ -441,7 +436,8 @@ export class FormBuilder {
         args.push(this.expr(item));
       }
     }
-    return new CallNode(list.start, list.end, op, head.start - list.start, args.length > 0 ? args : NO_ARGS, options);
+    const all = args.length > 0 ? args : NO_ARGS;
+    return new CallNode(list.start, list.end, op, head.start - list.start, all.length, all[0], all[1], all, options);
   }
 
   private quantifier(list: SList, head: SAtom, quantifier: "forall" | "exists"): Expr {
@@ -620,26 +616,63 @@ class NameNode extends Positioned implements NameRef {
   }
 }
 
+/**
+ * A call holds its first two arguments in fields of its own, and an array of
+ * them only when it has more, or once `args` is asked for: most calls have
+ * one or two, and an array per call was two more objects per call for the
+ * garbage collector (which also moves such arrays to the old generation
+ * early, after which every argument stored into one costs a write barrier).
+ */
 class CallNode extends Positioned implements Call {
   declare readonly kind: "call";
   declare readonly op: string;
   /** where the operator starts, from the call's start */
   declare private readonly opOffset: number;
-  declare readonly args: readonly Expr[];
+  declare readonly argCount: number;
+  declare private readonly arg0: Expr | undefined;
+  declare private readonly arg1: Expr | undefined;
+  /** every argument: given with more than two, else made by `args` */
+  declare private argList: readonly Expr[] | undefined;
   declare readonly options: readonly CallOption[];
 
-  constructor(start: number, end: number, op: string, opOffset: number, args: readonly Expr[], options: readonly CallOption[]) {
+  constructor(
+    start: number,
+    end: number,
+    op: string,
+    opOffset: number,
+    argCount: number,
+    arg0: Expr | undefined,
+    arg1: Expr | undefined,
+    argList: readonly Expr[] | undefined,
+    options: readonly CallOption[],
+  ) {
     super(start, end);
     this.kind = "call";
     this.op = op;
     this.opOffset = opOffset;
-    this.args = args;
+    this.argCount = argCount;
+    this.arg0 = arg0;
+    this.arg1 = arg1;
+    this.argList = argList;
     this.options = options;
+  }
+
+  arg(i: number): Expr {
+    return i === 0 ? this.arg0! : i === 1 ? this.arg1! : this.argList![i]!;
+  }
+
+  get args(): readonly Expr[] {
+    return (this.argList ??= this.argCount === 1 ? [this.arg0!] : [this.arg0!, this.arg1!]);
   }
 
   get opRange(): Range {
     const start = this.start + this.opOffset;
     return { start, end: start + this.op.length };
+  }
+
+  /** JSON shows the arguments as `args`, as the Call interface has them */
+  toJSON(): object {
+    return { start: this.start, end: this.end, kind: this.kind, op: this.op, opOffset: this.opOffset, args: this.args, options: this.options };
   }
 }
 

@@ -124,8 +124,10 @@ class SExprParser extends EmbeddedActionsParser {
   pool: ListPool | undefined = undefined;
   /**
    * items of the lists being parsed, innermost last, in stack[0, top): one
-   * array for all lists (it keeps its capacity), so that each list's items
-   * array is allocated once, at its exact size
+   * array for all lists of a call, so that each list's items array is
+   * allocated once, at its exact size. A new one per call: a long-lived one
+   * would sit in the old generation, where storing each new item costs a
+   * write barrier.
    */
   private stack: SExpr[] = [];
   private top = 0;
@@ -166,6 +168,7 @@ class SExprParser extends EmbeddedActionsParser {
   }
 
   resetStack(): void {
+    this.stack = [];
     this.top = 0;
   }
 

@@ -7,7 +7,7 @@ export function walkExpr(e: Expr, f: (e: Expr) => boolean | void): void {
   if (f(e) === false) return;
   switch (e.kind) {
     case "call":
-      for (const a of e.args) walkExpr(a, f);
+      for (let i = 0; i < e.argCount; i++) walkExpr(e.arg(i), f);
       for (const o of e.options) for (const v of o.values) walkExpr(v, f);
       break;
     case "quantifier":
