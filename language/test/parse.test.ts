@@ -346,6 +346,22 @@ describe("error recovery", () => {
   });
 });
 
+describe("call arguments", () => {
+  it("are the same through args, argCount and arg(i), with and without options, and in JSON", () => {
+    for (const text of ["(p)", "(not x)", "(and a b)", "(and a b c d)", "(eventually :within 5s (q y))", "(once a :between 1 3)"]) {
+      const call = expr(text) as Call;
+      const args = call.args;
+      expect(call.argCount).toBe(args.length);
+      for (let i = 0; i < args.length; i++) expect(call.arg(i)).toBe(args[i]);
+      // asking twice gives the same array
+      expect(call.args).toBe(args);
+      const json = JSON.parse(JSON.stringify(call)) as { args: unknown[]; kind: string };
+      expect(json.kind).toBe("call");
+      expect(json.args).toHaveLength(args.length);
+    }
+  });
+});
+
 describe("parseExpression", () => {
   it("parses the seeds' condition_expr strings", () => {
     const e = expr("(eq machine.door 'open')") as Call;
