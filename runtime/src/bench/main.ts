@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { check, compile, Monitor, parse, parseAndCheck, parseExpression, type CompiledProgram, type Frame } from "@craft/language";
 import { constraintFile, formula, kitchenFrame, rng, seedJson } from "./workloads.js";
-import { fmt, heapUsedMiB, percentile, time } from "./measure.js";
+import { fmt, heapUsedMiB, percentile, time, type Timing } from "./measure.js";
 import { SvForward } from "../physics/sv-forward.js";
 import { physicsCheckBench } from "./physics-check.js";
 import { requestGpuDevice } from "../physics/gpu-device.js";
@@ -46,8 +46,7 @@ function parseAndCheckBench(): void {
     const list = JSON.parse(json) as { condition_expr: string }[];
     for (const c of list) parseExpression(c.condition_expr);
   };
-  // 20 warm-up runs each: the first dozen runs of a process are slower, until the JIT has settled
-  const [p, b, t, r] = [parseOnly, oneByOne, twoPasses, reference].map((f) => time(f, 40, 20));
+  const [p, b, t, r] = timeInBlocks([parseOnly, oneByOne, twoPasses, reference]);
   const diagnostics = parseAndCheck(text).checked.diagnostics.filter((d) => d.severity === "error").length;
   row("file size", `${(text.length / 1e6).toFixed(2)} MB, ${diagnostics} errors`);
   row("parse + check (parseAndCheck), median of 40 runs", `${b!.median.toFixed(2)} ms (p95 ${b!.p95.toFixed(2)})`);
@@ -55,6 +54,30 @@ function parseAndCheckBench(): void {
   row("throughput", `${(text.length / 1e6 / (b!.median / 1000)).toFixed(1)} MB/s`);
   row("reference: JSON.parse of seed JSON + parseExpression each", `${r!.median.toFixed(2)} ms`);
   row("ratio parse+check / reference", `${(b!.median / r!.median).toFixed(2)}×`);
+}
+
+/**
+ * Times each function 40 times, in 4 blocks of 10 back-to-back runs that take
+ * turns, after 20 warm-up runs each (the first dozen runs of a process are
+ * slower, until the JIT has settled). This VM's memory speed drifts by up to
+ * 2× over seconds; taking turns lets every function see the same drift.
+ */
+function timeInBlocks(fs: (() => void)[]): Timing[] {
+  for (const f of fs) for (let i = 0; i < 20; i++) f();
+  const samples = fs.map((): number[] => []);
+  for (let block = 0; block < 4; block++) {
+    fs.forEach((f, k) => {
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now();
+        f();
+        samples[k]!.push(performance.now() - t0);
+      }
+    });
+  }
+  return samples.map((s) => {
+    s.sort((a, b) => a - b);
+    return { median: percentile(s, 0.5), p95: percentile(s, 0.95), runs: s.length };
+  });
 }
 
 function kitchenFrames(n: number, seed = 7): Frame[] {
