@@ -295,8 +295,8 @@ export class Scanner {
           if (d < 128 ? asciiClass[d]! > SPECIAL : isWideSpace(d)) break;
           j++;
         }
-        // (a fresh string per atom: sharing one string per spelling, through a
-        // table, made parse + check of a large file measurably slower)
+        // (a fresh string per atom: a table that shared one string per spelling
+        // cost more to look up, per atom, than it saved later)
         const image = text.slice(i, j);
         buf[count++] =
           cls === PLAIN ? atom(pool, "symbol", image, i, j) : lexWord(text, i, j, image, this.diagnostics, pool);
