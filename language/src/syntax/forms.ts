@@ -795,7 +795,6 @@ const FALSE: LiteralValue = Object.freeze({ type: "bool", value: false });
 const CACHE_LIMIT = 4096;
 const literalCache = new Map<string, LiteralValue | null>();
 const partsCache = new Map<string, readonly string[]>();
-const optionNames = new Map<string, string>();
 
 function literalOf(text: string, make: (text: string) => LiteralValue | undefined): LiteralValue | undefined {
   let v = literalCache.get(text);
@@ -822,15 +821,9 @@ function symLiteral(text: string): LiteralValue {
   return Object.freeze({ type: "sym", value: quotedName(text) });
 }
 
-/** `:type` → `type`, shared by every use of the same keyword. */
+/** `:type` → `type`. (Slicing is cheaper than looking the keyword up in a map: the keyword is a new string, and hashing one costs more.) */
 function optionName(keyword: string): string {
-  let name = optionNames.get(keyword);
-  if (name === undefined) {
-    name = keyword.slice(1);
-    if (optionNames.size >= CACHE_LIMIT) optionNames.clear();
-    optionNames.set(keyword, name);
-  }
-  return name;
+  return keyword.slice(1);
 }
 
 /** `a.b` split at its dots, shared by every reference to the same path. */
