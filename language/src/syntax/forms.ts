@@ -9,6 +9,7 @@
 // tree. Either way parsing a large file allocates little beyond the nodes.
 
 import type { Diagnostic } from "../check/diagnostics.js";
+import { builtins } from "../check/builtins.js";
 import { didYouMean } from "../check/suggest.js";
 import type {
   ActionPattern,
@@ -397,7 +398,7 @@ export class FormBuilder {
       this.error(head.range, `expected an operator name after '(', found ${describe(head)}`);
       return new ErrorNode(list.start, list.end);
     }
-    const op = head.text;
+    const op = operatorName(head.text);
     if (op === "forall" || op === "exists") return this.quantifier(list, head, op);
 
     let keywords = 0;
@@ -819,6 +820,22 @@ function durationLiteral(text: string): LiteralValue {
 
 function symLiteral(text: string): LiteralValue {
   return Object.freeze({ type: "sym", value: quotedName(text) });
+}
+
+/** The built-in operators' names, by length (operatorName). */
+const builtinNamesByLength: string[][] = [];
+for (const name of builtins.keys()) (builtinNamesByLength[name.length] ??= []).push(name);
+
+/**
+ * A built-in operator's name as the one string builtins.ts has for it, found
+ * by length and comparison rather than by hashing (the atom's text is a new
+ * string, and hashing one costs more): later stages then look the operator up
+ * by a string whose hash is already known.
+ */
+function operatorName(text: string): string {
+  const candidates = builtinNamesByLength[text.length];
+  if (candidates !== undefined) for (let i = 0; i < candidates.length; i++) if (candidates[i] === text) return candidates[i]!;
+  return text;
 }
 
 /** `:type` → `type`. (Slicing is cheaper than looking the keyword up in a map: the keyword is a new string, and hashing one costs more.) */
