@@ -571,6 +571,12 @@ class Positioned implements Range {
   get range(): Range {
     return this;
   }
+
+  /** The range of a part of the node (an operator, an id, a name): `length` characters from `offset` past the node's start. */
+  protected partRange(offset: number, length: number): Range {
+    const start = this.start + offset;
+    return { start, end: start + length };
+  }
 }
 
 class LiteralNode extends Positioned implements Literal {
@@ -667,8 +673,7 @@ class CallNode extends Positioned implements Call {
   }
 
   get opRange(): Range {
-    const start = this.start + this.opOffset;
-    return { start, end: start + this.op.length };
+    return this.partRange(this.opOffset, this.op.length);
   }
 
   /** JSON shows the arguments as `args`, as the Call interface has them */
@@ -754,8 +759,7 @@ class ConstraintNode extends Positioned implements ConstraintForm {
   }
 
   get idRange(): Range {
-    const start = this.start + this.idOffset;
-    return { start, end: start + this.id.length };
+    return this.partRange(this.idOffset, this.id.length);
   }
 }
 
@@ -773,8 +777,7 @@ class ActionNode extends Positioned implements ActionPattern {
   }
 
   get nameRange(): Range {
-    const start = this.start + this.nameOffset;
-    return { start, end: start + this.name.length };
+    return this.partRange(this.nameOffset, this.name.length);
   }
 }
 
